@@ -1,0 +1,68 @@
+// One error type for every way a Jira call can fail. All three error body shapes Jira uses
+// (ErrorCollection, the REST framework's status entity, HTML) are parsed into it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace jira {
+
+enum class ErrorKind {
+  kNotFound,      // 404
+  kUnauthorized,  // 401: bad or missing credentials
+  kForbidden,     // 403: no permission, or a CAPTCHA lockout (see denied_reason)
+  kInvalid,       // 400: validation; Jira's messages say what
+  kRateLimited,   // 429 after retries ran out
+  kServer,        // 5xx after retries ran out
+  kTransport,     // connect / TLS / read failure after retries ran out; timeouts too
+  kCancelled,     // the caller cancelled (Terraform's StopProvider)
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::kServer;
+  int http_status = 0;  // 0 for transport errors
+  std::vector<std::string> messages;             // errorMessages, or message / errorMessage
+  std::map<std::string, std::string> field_errors;  // errors: {"username": "..."}
+  std::string login_reason;    // X-Seraph-LoginReason
+  std::string denied_reason;   // X-Authentication-Denied-Reason (CAPTCHA lockout)
+  std::string method_and_path; // "POST /rest/api/2/user" (no query string, no credentials)
+
+  // One readable sentence: Jira's own messages, or a description of the status/transport
+  // failure. Never contains credentials.
+  std::string Message() const;
+  bool IsCaptchaLockout() const;
+  // "Cannot add user 'x', user is already a member of 'g'"
+  bool IsAlreadyMember() const;
+  // "Cannot remove user 'x' from group 'g' since user is not a member of 'g'"
+  bool IsNotMember() const;
+  // "A user with that username already exists." / "A group or user with this name already exists."
+  bool IsAlreadyExists() const;
+};
+
+// A value or an Error, in the spirit of absl::StatusOr. Callers check ok() first.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}      // NOLINT
+  bool ok() const { return v_.index() == 0; }
+  const T& value() const& { return std::get<0>(v_); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& operator*() const& { return value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Unit {};
+using Status = Result<Unit>;
+inline Status OkStatus() { return Unit{}; }
+
+}  // namespace jira

@@ -1,0 +1,81 @@
+// Jira Server / Data Center REST v2 objects, as the client returns and accepts them.
+// Nothing here knows about Terraform.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jira {
+
+struct ServerInfo {
+  std::string base_url;
+  std::string version;
+  std::vector<int> version_numbers;
+  std::string deployment_type;  // "Server" (also Data Center) or "Cloud"
+  std::string server_title;
+};
+
+struct User {
+  std::string key;   // immutable, survives renames (JIRAUSER10100 on 8.4+)
+  std::string name;  // username, in the case Jira stores it
+  std::string email;
+  std::string display_name;
+  bool active = true;
+  std::vector<std::string> groups;  // filled only when asked for (expand=groups)
+};
+
+struct NewUser {
+  std::string name;
+  std::string email;
+  std::string display_name;
+  std::optional<std::string> password;  // Jira generates one when absent
+  bool notify = false;                  // sent as "notification": "true"/"false"
+};
+
+// Only the fields that are set are sent. `name` renames the user.
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> display_name;
+  std::optional<bool> active;
+};
+
+struct Group {
+  std::string name;  // as Jira stores it
+};
+
+struct MembersPage {
+  std::vector<User> values;
+  int64_t start_at = 0;
+  int64_t max_results = 0;
+  int64_t total = 0;
+  bool is_last = true;
+};
+
+struct PermissionHolder {
+  std::string type;       // group, user, projectRole, applicationRole, anyone, ...
+  std::string parameter;  // group name, user KEY, role id, ...; empty when none
+};
+
+struct PermissionGrant {
+  int64_t id = 0;  // 0 for a grant not yet created
+  std::string permission;  // e.g. ADMINISTER_PROJECTS
+  PermissionHolder holder;
+};
+
+struct PermissionScheme {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  std::vector<PermissionGrant> grants;
+};
+
+struct Permission {
+  std::string key;   // e.g. BROWSE_PROJECTS
+  std::string name;
+  std::string type;  // PROJECT or GLOBAL
+};
+
+}  // namespace jira
