@@ -1,0 +1,11 @@
+data "jira_permission_scheme" "default" {
+  name = "Default Permission Scheme"
+}
+
+output "default_scheme_id" {
+  value = data.jira_permission_scheme.default.id
+}
+
+output "default_scheme_grants" {
+  value = data.jira_permission_scheme.default.grant
+}

@@ -1,0 +1,44 @@
+# GitLab's guide to a Jira Server user for the Jira integration, as configuration:
+# 1. a user with a name, an e-mail address and a password;
+# 2. a group;
+# 3. the user in the group;
+# 4. a permission scheme;
+# 5. granting Administer Projects to the group.
+
+resource "jira_user" "gitlab" {
+  name         = var.gitlab_username
+  email        = var.gitlab_email
+  display_name = "GitLab integration"
+  password     = var.gitlab_password
+}
+
+resource "jira_group" "gitlab_developers" {
+  name = var.group_name
+}
+
+resource "jira_group_membership" "gitlab" {
+  group    = jira_group.gitlab_developers.name
+  username = jira_user.gitlab.name
+}
+
+resource "jira_permission_scheme" "gitlab" {
+  name        = "GitLab integration"
+  description = "Lets the GitLab integration account administer the projects that use this scheme."
+
+  grant {
+    permission       = "ADMINISTER_PROJECTS"
+    holder_type      = "group"
+    holder_parameter = jira_group.gitlab_developers.name
+  }
+}
+
+# 6. Hand the credentials to GitLab. With the GitLab provider configured as well, the
+# project integration can take them straight from the resources above:
+#
+# resource "gitlab_project_integration_jira" "jira" {
+#   project        = "my-group/my-project"
+#   url            = "https://jira.example.com"
+#   jira_auth_type = 0 # basic auth: GitLab's Jira integration does not support SSO
+#   username       = jira_user.gitlab.name
+#   password       = var.gitlab_password
+# }

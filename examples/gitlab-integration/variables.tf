@@ -1,0 +1,23 @@
+variable "gitlab_username" {
+  description = "Username of the Jira account that GitLab's Jira integration signs in with."
+  type        = string
+  default     = "gitlab"
+}
+
+variable "gitlab_email" {
+  description = "E-mail address of that account."
+  type        = string
+  default     = "gitlab@example.com"
+}
+
+variable "gitlab_password" {
+  description = "Password of that account. GitLab's Jira integration uses HTTP basic auth (no SSO)."
+  type        = string
+  sensitive   = true
+}
+
+variable "group_name" {
+  description = "Group that holds the integration account and receives the project permissions."
+  type        = string
+  default     = "gitlab-developers"
+}
