@@ -52,6 +52,15 @@ acceptance: build
 demo: deps build
 	./scripts/demo.sh $(BUILD_DIR)
 
+install: build
+	./scripts/install.sh $(BUILD_DIR)
+
+release: build
+	./scripts/release.sh $(BUILD_DIR) dist
+
+docs: $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) --target docs -j $(JOBS)
+
 bench: deps build
 	./scripts/bench.sh $(BUILD_DIR)
 
