@@ -1,0 +1,39 @@
+// A small JSON document tree that keeps numbers as their source text.
+//
+// nlohmann::json turns every number into int64/uint64/double, which loses precision for
+// Terraform's arbitrary-precision numbers (12345678901234567890.5, 1e400). Its SAX interface
+// hands us the raw text of each number, so we build this tree from it instead.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "provider/core/value.h"
+
+namespace tf::internal {
+
+struct JsonNode {
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  std::string text;  // string contents, or a number's source text
+  std::vector<JsonNode> items;                              // array
+  std::vector<std::pair<std::string, JsonNode>> members;    // object, in document order
+};
+
+// Parses `json` into `out`. Nesting deeper than `max_depth` is rejected, so hostile input
+// cannot exhaust the stack of the recursive walks that consume the tree.
+bool ParseJsonTree(std::string_view json, JsonNode& out, std::string* error,
+                   int max_depth = 128);
+
+// A JSON string literal (quotes included) with invalid UTF-8 replaced, never throwing.
+std::string JsonQuote(std::string_view s);
+
+// cty's JSON type encoding read from an already parsed node (as met inside a dynamic value).
+std::optional<Type> TypeFromJsonNode(const JsonNode& node, std::string* error);
+
+}  // namespace tf::internal
