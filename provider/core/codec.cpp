@@ -474,4 +474,66 @@ std::string EncodeJson(const Value& value, const Type& type, Diagnostics& diags)
   return out;
 }
 
+Value ConformValue(const Value& value, const Type& type, Diagnostics& diags, const Path& path) {
+  if (type.kind() == TypeKind::kDynamic) return value;
+  auto mismatch = [&]() {
+    diags.AddAttributeError(path, "Provider produced a value of the wrong type",
+                            "At " + Where(path) + " the schema expects " + type.FriendlyName() +
+                                " but the provider produced " + value.type().FriendlyName() +
+                                ". This is a bug in the provider.");
+    return Value::Null(type);
+  };
+  const TypeKind vk = value.type().kind();
+  if (!value.is_known()) {
+    if (vk != TypeKind::kDynamic && vk != type.kind()) return mismatch();
+    return value.is_null() ? Value::Null(type) : Value::Unknown(type);
+  }
+  if (vk != type.kind()) return mismatch();
+  switch (type.kind()) {
+    case TypeKind::kList:
+    case TypeKind::kSet: {
+      std::vector<Value> items;
+      const auto& in = value.items();
+      for (size_t i = 0; i < in.size(); ++i) {
+        Path p = type.kind() == TypeKind::kList ? path.AtIndex(static_cast<int64_t>(i)) : path;
+        items.push_back(ConformValue(in[i], type.element(), diags, p));
+      }
+      if (type.kind() == TypeKind::kList) return Value::List(type.element(), std::move(items));
+      return Value::Set(type.element(), std::move(items));
+    }
+    case TypeKind::kMap: {
+      std::map<std::string, Value> items;
+      for (const auto& [k, v] : value.map_items()) {
+        items.emplace(k, ConformValue(v, type.element(), diags, path.AtKey(k)));
+      }
+      return Value::Map(type.element(), std::move(items));
+    }
+    case TypeKind::kObject: {
+      std::map<std::string, Value> attrs;
+      for (const auto& [name, v] : value.attributes()) {
+        auto it = type.attributes().find(name);
+        if (it == type.attributes().end()) {
+          diags.AddAttributeError(path.AtName(name), "Provider produced an unexpected attribute",
+                                  "The schema has no attribute \"" + name + "\" at " +
+                                      Where(path) + ". This is a bug in the provider.");
+          continue;
+        }
+        attrs.emplace(name, ConformValue(v, it->second, diags, path.AtName(name)));
+      }
+      return Value::ObjectOf(type, std::move(attrs));
+    }
+    case TypeKind::kTuple: {
+      const auto& types = type.elements();
+      if (value.items().size() != types.size()) return mismatch();
+      std::vector<Value> items;
+      for (size_t i = 0; i < types.size(); ++i) {
+        items.push_back(ConformValue(value.items()[i], types[i], diags, path.AtIndex(static_cast<int64_t>(i))));
+      }
+      return Value::Tuple(std::move(items));
+    }
+    default:
+      return value;
+  }
+}
+
 }  // namespace tf

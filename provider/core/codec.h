@@ -26,4 +26,11 @@ Value DecodeJson(std::string_view json, const Type& type, Diagnostics& diags,
 // JSON cannot carry unknowns: they are an error diagnostic.
 std::string EncodeJson(const Value& value, const Type& type, Diagnostics& diags);
 
+// Re-expresses `value` with exactly `type`: typeless nulls/unknowns take the type, objects
+// gain their missing attributes as null, collections take the schema's element type. A value
+// that cannot conform (wrong kind, unexpected attribute) is an error diagnostic at its path,
+// and that part becomes null. The engine runs this on everything a resource returns.
+Value ConformValue(const Value& value, const Type& type, Diagnostics& diags,
+                   const Path& path = Path());
+
 }  // namespace tf
