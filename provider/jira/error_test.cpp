@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include "provider/jira/error.h"
+#include "provider/jira/error_parse.h"
+
+namespace jira {
+namespace {
+
+Error Parse(int status, std::string_view body, std::string_view content_type = "application/json",
+            std::string_view login_reason = "", std::string_view denied_reason = "") {
+  ErrorResponse r;
+  r.status = status;
+  r.body = body;
+  r.content_type = content_type;
+  r.login_reason = login_reason;
+  r.denied_reason = denied_reason;
+  r.method_and_path = "POST /rest/api/2/user";
+  return ErrorFromResponse(r);
+}
+
+TEST(ErrorParseTest, ErrorCollectionWithFieldErrors) {
+  Error e = Parse(400,
+                  R"({"errorMessages":[],"errors":{"username":"A user with that username already exists."}})");
+  EXPECT_EQ(e.kind, ErrorKind::kInvalid);
+  EXPECT_EQ(e.http_status, 400);
+  EXPECT_TRUE(e.messages.empty());
+  ASSERT_EQ(e.field_errors.count("username"), 1u);
+  EXPECT_TRUE(e.IsAlreadyExists());
+  EXPECT_FALSE(e.IsAlreadyMember());
+  EXPECT_EQ(e.Message(),
+            "Jira answered 400 Bad Request to POST /rest/api/2/user: username: A user with that "
+            "username already exists.");
+}
+
+TEST(ErrorParseTest, ErrorCollectionMessages) {
+  Error e = Parse(404, R"({"errorMessages":["The user named 'bob' does not exist"],"errors":{}})");
+  EXPECT_EQ(e.kind, ErrorKind::kNotFound);
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], "The user named 'bob' does not exist");
+  EXPECT_NE(e.Message().find("The user named 'bob' does not exist"), std::string::npos);
+}
+
+TEST(ErrorParseTest, GroupAlreadyExists) {
+  Error e = Parse(400, R"({"errorMessages":["A group or user with this name already exists."],"errors":{}})");
+  EXPECT_TRUE(e.IsAlreadyExists());
+}
+
+TEST(ErrorParseTest, MembershipStrings) {
+  Error add = Parse(400, R"({"errorMessages":["Cannot add user 'bob', user is already a member of 'devs'"],"errors":{}})");
+  EXPECT_TRUE(add.IsAlreadyMember());
+  EXPECT_FALSE(add.IsAlreadyExists());
+  EXPECT_FALSE(add.IsNotMember());
+  Error remove = Parse(400, R"({"errorMessages":["Cannot remove user 'bob' from group 'devs' since user is not a member of 'devs'"],"errors":{}})");
+  EXPECT_TRUE(remove.IsNotMember());
+  EXPECT_FALSE(remove.IsAlreadyMember());
+}
+
+TEST(ErrorParseTest, BareStringEntity) {
+  Error e = Parse(400, R"("rest.group.user.already.exists.in.group")");
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], "rest.group.user.already.exists.in.group");
+  EXPECT_TRUE(e.IsAlreadyMember());
+}
+
+TEST(ErrorParseTest, StatusEntityJson) {
+  Error e = Parse(401, R"({"status-code":401,"message":"Client must be authenticated to access this resource."})");
+  EXPECT_EQ(e.kind, ErrorKind::kUnauthorized);
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], "Client must be authenticated to access this resource.");
+  EXPECT_NE(e.Message().find("Check the username and password"), std::string::npos);
+}
+
+TEST(ErrorParseTest, StatusEntityXml) {
+  Error e = Parse(401,
+                  "<?xml version=\"1.0\"?><status><status-code>401</status-code><message>This "
+                  "resource requires WebSudo.</message></status>",
+                  "application/xml");
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], "This resource requires WebSudo.");
+}
+
+TEST(ErrorParseTest, NullForUri) {
+  Error e = Parse(404, R"({"message":"null for uri: http://jira/rest/api/2/nope","status-code":404})");
+  EXPECT_EQ(e.kind, ErrorKind::kNotFound);
+  EXPECT_EQ(e.messages.at(0), "null for uri: http://jira/rest/api/2/nope");
+}
+
+TEST(ErrorParseTest, ErrorMessageKey) {
+  Error e = Parse(500, R"({"errorMessage":"Something broke"})");
+  EXPECT_EQ(e.kind, ErrorKind::kServer);
+  EXPECT_EQ(e.messages.at(0), "Something broke");
+}
+
+TEST(ErrorParseTest, HtmlPage) {
+  Error e = Parse(401,
+                  "<html><head><title>Unauthorized</title><style>p{}</style></head><body>"
+                  "<h1>Basic Authentication Failure - Reason : AUTHENTICATED_FAILED</h1>"
+                  "<p>a &amp; b</p><script>var x = '<b>';</script></body></html>",
+                  "text/html;charset=UTF-8", "AUTHENTICATED_FAILED");
+  EXPECT_EQ(e.kind, ErrorKind::kUnauthorized);
+  EXPECT_EQ(e.login_reason, "AUTHENTICATED_FAILED");
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED a & b");
+  EXPECT_NE(e.Message().find("X-Seraph-LoginReason: AUTHENTICATED_FAILED"), std::string::npos);
+}
+
+TEST(ErrorParseTest, PlainTextAndUntranslatedKey) {
+  Error e = Parse(400, "error.no.value.found.to.be.changed", "text/plain");
+  EXPECT_EQ(e.messages.at(0), "error.no.value.found.to.be.changed");
+}
+
+TEST(ErrorParseTest, EmptyBodyStillReadable) {
+  Error e = Parse(503, "", "");
+  EXPECT_EQ(e.kind, ErrorKind::kServer);
+  EXPECT_TRUE(e.messages.empty());
+  EXPECT_EQ(e.Message(), "Jira answered 503 Service Unavailable to POST /rest/api/2/user");
+  EXPECT_EQ(Parse(429, "").kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(Parse(403, "").kind, ErrorKind::kForbidden);
+}
+
+TEST(ErrorParseTest, HugeTextIsShortened) {
+  Error e = Parse(500, std::string(10000, 'x'), "text/plain");
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_LT(e.messages[0].size(), 400u);
+}
+
+TEST(ErrorParseTest, MalformedJsonFallsBackToText) {
+  Error e = Parse(500, R"({"errorMessages": [)");
+  ASSERT_EQ(e.messages.size(), 1u);
+  EXPECT_EQ(e.messages[0], R"({"errorMessages": [)");
+}
+
+TEST(ErrorParseTest, CaptchaLockout) {
+  Error e = Parse(403, "", "text/html", "AUTHENTICATION_DENIED",
+                  "CAPTCHA_CHALLENGE; login-url=https://jira/login.jsp");
+  EXPECT_EQ(e.kind, ErrorKind::kForbidden);
+  EXPECT_TRUE(e.IsCaptchaLockout());
+  EXPECT_NE(e.Message().find("CAPTCHA_CHALLENGE; login-url=https://jira/login.jsp"),
+            std::string::npos);
+  EXPECT_FALSE(Parse(403, R"({"errorMessages":["no"],"errors":{}})").IsCaptchaLockout());
+}
+
+TEST(ErrorTest, TransportAndCancelledMessages) {
+  Error t = TransportError("GET /rest/api/2/myself", "cannot connect to 127.0.0.1:1: Connection refused");
+  EXPECT_EQ(t.kind, ErrorKind::kTransport);
+  EXPECT_EQ(t.http_status, 0);
+  EXPECT_EQ(t.Message(),
+            "Jira request GET /rest/api/2/myself failed: cannot connect to 127.0.0.1:1: Connection refused");
+  EXPECT_EQ(CancelledError("GET /x").Message(), "Jira request GET /x was cancelled");
+}
+
+}  // namespace
+}  // namespace jira

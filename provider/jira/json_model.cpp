@@ -1,0 +1,152 @@
+#include "provider/jira/json_model.h"
+
+#include <string>
+
+namespace jira {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  return it->get<std::string>();
+}
+
+// Jira sends ids as numbers, but a few older endpoints and proxies send them as strings.
+int64_t Id(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return 0;
+  if (it->is_string()) return std::stoll(it->get<std::string>());
+  return it->get<int64_t>();
+}
+
+}  // namespace
+
+ServerInfo ServerInfoFromJson(const json& j) {
+  ServerInfo s;
+  s.base_url = Str(j, "baseUrl");
+  s.version = Str(j, "version");
+  if (auto it = j.find("versionNumbers"); it != j.end() && it->is_array()) {
+    for (const auto& n : *it) s.version_numbers.push_back(n.get<int>());
+  }
+  s.deployment_type = Str(j, "deploymentType");
+  s.server_title = Str(j, "serverTitle");
+  return s;
+}
+
+User UserFromJson(const json& j) {
+  User u;
+  u.key = Str(j, "key");
+  u.name = Str(j, "name");
+  u.email = Str(j, "emailAddress");
+  u.display_name = Str(j, "displayName");
+  u.active = j.value("active", true);
+  if (auto g = j.find("groups"); g != j.end() && g->is_object()) {
+    if (auto items = g->find("items"); items != g->end() && items->is_array()) {
+      for (const auto& item : *items) u.groups.push_back(Str(item, "name"));
+    }
+  }
+  return u;
+}
+
+std::vector<User> UsersFromJson(const json& j) {
+  std::vector<User> out;
+  for (const auto& item : j) out.push_back(UserFromJson(item));
+  return out;
+}
+
+MembersPage MembersPageFromJson(const json& j) {
+  MembersPage p;
+  if (auto it = j.find("values"); it != j.end() && it->is_array()) p.values = UsersFromJson(*it);
+  p.start_at = j.value("startAt", int64_t{0});
+  p.max_results = j.value("maxResults", int64_t{0});
+  p.total = j.value("total", static_cast<int64_t>(p.values.size()));
+  p.is_last = j.value("isLast", true);
+  return p;
+}
+
+PermissionGrant GrantFromJson(const json& j) {
+  PermissionGrant g;
+  g.id = Id(j, "id");
+  g.permission = Str(j, "permission");
+  if (auto h = j.find("holder"); h != j.end() && h->is_object()) {
+    g.holder.type = Str(*h, "type");
+    // `parameter` is documented as a string; coerce a number (role ids) rather than fail.
+    if (auto p = h->find("parameter"); p != h->end() && !p->is_null()) {
+      g.holder.parameter = p->is_string() ? p->get<std::string>() : p->dump();
+    }
+  }
+  return g;
+}
+
+PermissionScheme SchemeFromJson(const json& j) {
+  PermissionScheme s;
+  s.id = Id(j, "id");
+  s.name = Str(j, "name");
+  s.description = Str(j, "description");
+  if (auto it = j.find("permissions"); it != j.end() && it->is_array()) {
+    for (const auto& g : *it) s.grants.push_back(GrantFromJson(g));
+  }
+  return s;
+}
+
+std::vector<Permission> PermissionsFromJson(const json& j) {
+  std::vector<Permission> out;
+  auto it = j.find("permissions");
+  if (it == j.end() || !it->is_object()) return out;
+  for (const auto& [key, p] : it->items()) {
+    Permission perm;
+    perm.key = p.is_object() && p.contains("key") ? Str(p, "key") : key;
+    if (p.is_object()) {
+      perm.name = Str(p, "name");
+      perm.type = Str(p, "type");
+    }
+    out.push_back(std::move(perm));
+  }
+  return out;
+}
+
+std::vector<std::string> PickedGroupsFromJson(const json& j) {
+  std::vector<std::string> out;
+  if (auto it = j.find("groups"); it != j.end() && it->is_array()) {
+    for (const auto& g : *it) out.push_back(Str(g, "name"));
+  }
+  return out;
+}
+
+json NewUserToJson(const NewUser& user) {
+  json j = {{"name", user.name},
+            {"emailAddress", user.email},
+            {"displayName", user.display_name},
+            {"notification", user.notify ? "true" : "false"}};
+  if (user.password) j["password"] = *user.password;
+  return j;
+}
+
+json UserChangesToJson(const UserChanges& c) {
+  json j = json::object();
+  if (c.name) j["name"] = *c.name;
+  if (c.email) j["emailAddress"] = *c.email;
+  if (c.display_name) j["displayName"] = *c.display_name;
+  if (c.active) j["active"] = *c.active;
+  return j;
+}
+
+json GrantToJson(const PermissionGrant& grant) {
+  json holder = {{"type", grant.holder.type}};
+  if (!grant.holder.parameter.empty()) holder["parameter"] = grant.holder.parameter;
+  return {{"holder", holder}, {"permission", grant.permission}};
+}
+
+json SchemeToJson(std::string_view name, std::string_view description,
+                  const std::vector<PermissionGrant>* grants) {
+  json j = {{"name", name}, {"description", description}};
+  if (grants) {
+    j["permissions"] = json::array();
+    for (const auto& g : *grants) j["permissions"].push_back(GrantToJson(g));
+  }
+  return j;
+}
+
+}  // namespace jira

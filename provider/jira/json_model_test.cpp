@@ -1,0 +1,108 @@
+#include "provider/jira/json_model.h"
+
+#include <gtest/gtest.h>
+
+namespace jira {
+namespace {
+
+using nlohmann::json;
+
+TEST(JsonModelTest, UserBeanWithGroups) {
+  auto j = json::parse(R"({
+    "self":"https://jira/rest/api/2/user?username=jsmith","key":"JIRAUSER10100","name":"JSmith",
+    "emailAddress":"jsmith@example.com","avatarUrls":{"48x48":"x"},"displayName":"John Smith",
+    "active":false,"deleted":false,"timeZone":"Europe/Berlin",
+    "groups":{"size":2,"items":[{"name":"devs","self":"x"},{"name":"jira-software-users"}]},
+    "applicationRoles":{"size":1,"items":[]},"expand":"groups,applicationRoles"})");
+  User u = UserFromJson(j);
+  EXPECT_EQ(u.key, "JIRAUSER10100");
+  EXPECT_EQ(u.name, "JSmith");
+  EXPECT_EQ(u.email, "jsmith@example.com");
+  EXPECT_EQ(u.display_name, "John Smith");
+  EXPECT_FALSE(u.active);
+  EXPECT_EQ(u.groups, (std::vector<std::string>{"devs", "jira-software-users"}));
+}
+
+TEST(JsonModelTest, MidUserWithoutOptionalFields) {
+  User u = UserFromJson(json::parse(R"({"key":"k","name":"n"})"));
+  EXPECT_TRUE(u.active);
+  EXPECT_TRUE(u.email.empty());
+  EXPECT_TRUE(u.groups.empty());
+}
+
+TEST(JsonModelTest, WrongTypeThrows) {
+  EXPECT_THROW(UserFromJson(json::parse(R"({"name":42})")), json::exception);
+}
+
+TEST(JsonModelTest, MembersPage) {
+  MembersPage p = MembersPageFromJson(json::parse(R"({"maxResults":50,"startAt":50,"total":123,
+    "isLast":false,"values":[{"key":"a","name":"a"},{"key":"b","name":"b","active":false}]})"));
+  EXPECT_EQ(p.start_at, 50);
+  EXPECT_EQ(p.max_results, 50);
+  EXPECT_EQ(p.total, 123);
+  EXPECT_FALSE(p.is_last);
+  ASSERT_EQ(p.values.size(), 2u);
+  EXPECT_FALSE(p.values[1].active);
+}
+
+TEST(JsonModelTest, SchemeWithGrantsAndHolderParameterCoercion) {
+  PermissionScheme s = SchemeFromJson(json::parse(R"({"expand":"permissions","id":10000,
+    "self":"x","name":"Default software scheme","description":"d","permissions":[
+      {"id":10200,"holder":{"type":"group","parameter":"jira-software-users","expand":"group"},"permission":"BROWSE_PROJECTS"},
+      {"id":10201,"holder":{"type":"projectRole","parameter":10002},"permission":"ADMINISTER_PROJECTS"},
+      {"id":"10202","holder":{"type":"anyone"},"permission":"CREATE_ISSUES"}]})"));
+  EXPECT_EQ(s.id, 10000);
+  EXPECT_EQ(s.name, "Default software scheme");
+  ASSERT_EQ(s.grants.size(), 3u);
+  EXPECT_EQ(s.grants[0].id, 10200);
+  EXPECT_EQ(s.grants[0].holder.type, "group");
+  EXPECT_EQ(s.grants[0].holder.parameter, "jira-software-users");
+  EXPECT_EQ(s.grants[1].holder.parameter, "10002");
+  EXPECT_EQ(s.grants[2].id, 10202);
+  EXPECT_EQ(s.grants[2].holder.parameter, "");
+}
+
+TEST(JsonModelTest, PermissionsAndServerInfoAndPicker) {
+  auto perms = PermissionsFromJson(json::parse(R"({"permissions":{
+    "BROWSE_PROJECTS":{"key":"BROWSE_PROJECTS","name":"Browse Projects","type":"PROJECT"},
+    "ADMINISTER":{"key":"ADMINISTER","name":"Jira Administrators","type":"GLOBAL"}}})"));
+  ASSERT_EQ(perms.size(), 2u);
+  EXPECT_EQ(perms[0].key, "ADMINISTER");
+  EXPECT_EQ(perms[0].type, "GLOBAL");
+  ServerInfo info = ServerInfoFromJson(json::parse(R"({"baseUrl":"http://x","version":"9.12.2",
+    "versionNumbers":[9,12,2],"deploymentType":"Server","serverTitle":"Jira"})"));
+  EXPECT_EQ(info.version_numbers, (std::vector<int>{9, 12, 2}));
+  EXPECT_EQ(info.deployment_type, "Server");
+  auto groups = PickedGroupsFromJson(json::parse(
+      R"({"header":"Showing 2 of 2 matching groups","total":2,"groups":[{"name":"devs","html":"<b>dev</b>s"},{"name":"Dev-Ops"}]})"));
+  EXPECT_EQ(groups, (std::vector<std::string>{"devs", "Dev-Ops"}));
+}
+
+TEST(JsonModelTest, WriteBodies) {
+  NewUser nu{"bob", "bob@example.com", "Bob", std::nullopt, false};
+  json j = NewUserToJson(nu);
+  EXPECT_EQ(j["name"], "bob");
+  EXPECT_EQ(j["notification"], "false");  // a string in Jira's bean
+  EXPECT_FALSE(j.contains("password"));
+  nu.password = "pw";
+  nu.notify = true;
+  EXPECT_EQ(NewUserToJson(nu)["password"], "pw");
+  EXPECT_EQ(NewUserToJson(nu)["notification"], "true");
+
+  UserChanges c;
+  c.active = false;
+  EXPECT_EQ(UserChangesToJson(c), json::parse(R"({"active":false})"));
+  c.name = "robert";
+  EXPECT_EQ(UserChangesToJson(c), json::parse(R"({"active":false,"name":"robert"})"));
+
+  PermissionGrant anyone{0, "BROWSE_PROJECTS", {"anyone", ""}};
+  EXPECT_EQ(GrantToJson(anyone), json::parse(R"({"holder":{"type":"anyone"},"permission":"BROWSE_PROJECTS"})"));
+  std::vector<PermissionGrant> grants = {{0, "ADMINISTER_PROJECTS", {"user", "JIRAUSER10100"}}};
+  json s = SchemeToJson("S", "D", &grants);
+  EXPECT_EQ(s["permissions"][0]["holder"]["parameter"], "JIRAUSER10100");
+  EXPECT_FALSE(SchemeToJson("S", "D", nullptr).contains("permissions"));
+  EXPECT_EQ(SchemeToJson("S", "D", nullptr)["description"], "D");
+}
+
+}  // namespace
+}  // namespace jira
