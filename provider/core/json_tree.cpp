@@ -5,90 +5,200 @@
 namespace tf::internal {
 namespace {
 
-// Builds a JsonNode tree from nlohmann's SAX events, keeping number text verbatim.
-class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
+// A strict RFC 8259 recursive-descent parser; depth is bounded by max_depth.
+class Parser {
  public:
-  TreeBuilder(JsonNode& root, int max_depth) : root_(root), max_depth_(max_depth) {}
+  Parser(std::string_view in, int max_depth) : in_(in), max_depth_(max_depth) {}
 
-  bool null() override { return Put(JsonNode{}); }
-  bool boolean(bool v) override {
-    JsonNode n;
-    n.kind = JsonNode::Kind::kBool;
-    n.boolean = v;
-    return Put(std::move(n));
+  bool Parse(JsonNode& out, std::string* error) {
+    bool ok = Value(out, 0) && (SkipSpace(), pos_ == in_.size() || Fail("unexpected trailing characters"));
+    if (!ok && error) *error = error_ + " at offset " + std::to_string(pos_);
+    return ok;
   }
-  bool number_integer(number_integer_t v) override { return Number(std::to_string(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return Number(std::to_string(v)); }
-  bool number_float(number_float_t, const string_t& s) override { return Number(s); }
-  bool string(string_t& v) override {
-    JsonNode n;
-    n.kind = JsonNode::Kind::kString;
-    n.text = std::move(v);
-    return Put(std::move(n));
-  }
-  bool binary(binary_t&) override { return false; }
-  bool start_object(std::size_t) override { return Open(JsonNode::Kind::kObject); }
-  bool key(string_t& k) override {
-    pending_key_ = std::move(k);
-    return true;
-  }
-  bool end_object() override { return Close(); }
-  bool start_array(std::size_t) override { return Open(JsonNode::Kind::kArray); }
-  bool end_array() override { return Close(); }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception& ex) override {
-    error_ = ex.what();
-    (void)position;
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
 
  private:
-  bool Number(std::string text) {
-    JsonNode n;
-    n.kind = JsonNode::Kind::kNumber;
-    n.text = std::move(text);
-    return Put(std::move(n));
+  bool Fail(std::string msg) {
+    if (error_.empty()) error_ = std::move(msg);
+    return false;
   }
-  // Places a finished node into the current container (or as the root) and returns it.
-  JsonNode* Place(JsonNode n) {
-    if (stack_.empty()) {
-      root_ = std::move(n);
-      return &root_;
-    }
-    JsonNode* parent = stack_.back();
-    if (parent->kind == JsonNode::Kind::kArray) {
-      parent->items.push_back(std::move(n));
-      return &parent->items.back();
-    }
-    parent->members.emplace_back(std::move(pending_key_), std::move(n));
-    return &parent->members.back().second;
+  void SkipSpace() {
+    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r')) ++pos_;
   }
-  bool Put(JsonNode n) {
-    Place(std::move(n));
-    return true;
-  }
-  bool Open(JsonNode::Kind kind) {
-    if (static_cast<int>(stack_.size()) >= max_depth_) {
-      error_ = "JSON nesting exceeds " + std::to_string(max_depth_) + " levels";
-      return false;
-    }
-    JsonNode n;
-    n.kind = kind;
-    stack_.push_back(Place(std::move(n)));
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
+  bool Literal(std::string_view word) {
+    if (in_.substr(pos_, word.size()) != word) return Fail("invalid literal");
+    pos_ += word.size();
     return true;
   }
 
-  JsonNode& root_;
+  bool Value(JsonNode& out, int depth) {
+    SkipSpace();
+    if (pos_ >= in_.size()) return Fail("unexpected end of input");
+    char c = in_[pos_];
+    switch (c) {
+      case 'n': out.kind = JsonNode::Kind::kNull; return Literal("null");
+      case 't': out.kind = JsonNode::Kind::kBool; out.boolean = true; return Literal("true");
+      case 'f': out.kind = JsonNode::Kind::kBool; out.boolean = false; return Literal("false");
+      case '"': out.kind = JsonNode::Kind::kString; return String(out.text);
+      case '[': return Array(out, depth + 1);
+      case '{': return Object(out, depth + 1);
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return Number(out);
+        return Fail(std::string("unexpected character '") + c + "'");
+    }
+  }
+
+  bool Number(JsonNode& out) {
+    size_t start = pos_;
+    auto digits = [&]() {
+      size_t s = pos_;
+      while (pos_ < in_.size() && in_[pos_] >= '0' && in_[pos_] <= '9') ++pos_;
+      return pos_ > s;
+    };
+    if (in_[pos_] == '-') ++pos_;
+    if (pos_ < in_.size() && in_[pos_] == '0') {
+      ++pos_;
+    } else if (!digits()) {
+      return Fail("invalid number");
+    }
+    if (pos_ < in_.size() && in_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return Fail("invalid number");
+    }
+    if (pos_ < in_.size() && (in_[pos_] == 'e' || in_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < in_.size() && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
+      if (!digits()) return Fail("invalid number");
+    }
+    out.kind = JsonNode::Kind::kNumber;
+    out.text = std::string(in_.substr(start, pos_ - start));
+    return true;
+  }
+
+  static void AppendUtf8(std::string& s, uint32_t cp) {
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xc0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xe0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      s += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      s += static_cast<char>(0xf0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      s += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+  }
+
+  bool Hex4(uint32_t& out) {
+    if (pos_ + 4 > in_.size()) return Fail("truncated \\u escape");
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = in_[pos_++];
+      out <<= 4;
+      if (c >= '0' && c <= '9') out |= static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') out |= static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') out |= static_cast<uint32_t>(c - 'A' + 10);
+      else return Fail("invalid \\u escape");
+    }
+    return true;
+  }
+
+  bool String(std::string& out) {
+    ++pos_;  // opening quote
+    while (true) {
+      if (pos_ >= in_.size()) return Fail("unterminated string");
+      char c = in_[pos_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return Fail("control character in string");
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (pos_ >= in_.size()) return Fail("unterminated string");
+      char e = in_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(cp)) return false;
+          if (cp >= 0xd800 && cp < 0xdc00) {  // high surrogate: needs its low half
+            uint32_t lo;
+            if (in_.substr(pos_, 2) != "\\u") return Fail("unpaired surrogate in \\u escape");
+            pos_ += 2;
+            if (!Hex4(lo)) return false;
+            if (lo < 0xdc00 || lo > 0xdfff) return Fail("unpaired surrogate in \\u escape");
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return Fail("unpaired surrogate in \\u escape");
+          }
+          AppendUtf8(out, cp);
+          break;
+        }
+        default: return Fail("invalid escape in string");
+      }
+    }
+  }
+
+  bool Array(JsonNode& out, int depth) {
+    if (depth > max_depth_) return Fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+    out.kind = JsonNode::Kind::kArray;
+    ++pos_;
+    SkipSpace();
+    if (pos_ < in_.size() && in_[pos_] == ']') {
+      ++pos_;
+      return true;
+    }
+    while (true) {
+      out.items.emplace_back();
+      if (!Value(out.items.back(), depth)) return false;
+      SkipSpace();
+      if (pos_ >= in_.size()) return Fail("unterminated array");
+      char c = in_[pos_++];
+      if (c == ']') return true;
+      if (c != ',') return Fail("expected ',' or ']' in array");
+    }
+  }
+
+  bool Object(JsonNode& out, int depth) {
+    if (depth > max_depth_) return Fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+    out.kind = JsonNode::Kind::kObject;
+    ++pos_;
+    SkipSpace();
+    if (pos_ < in_.size() && in_[pos_] == '}') {
+      ++pos_;
+      return true;
+    }
+    while (true) {
+      SkipSpace();
+      if (pos_ >= in_.size() || in_[pos_] != '"') return Fail("expected a string key in object");
+      std::string key;
+      if (!String(key)) return false;
+      SkipSpace();
+      if (pos_ >= in_.size() || in_[pos_] != ':') return Fail("expected ':' in object");
+      ++pos_;
+      out.members.emplace_back(std::move(key), JsonNode{});
+      if (!Value(out.members.back().second, depth)) return false;
+      SkipSpace();
+      if (pos_ >= in_.size()) return Fail("unterminated object");
+      char c = in_[pos_++];
+      if (c == '}') return true;
+      if (c != ',') return Fail("expected ',' or '}' in object");
+    }
+  }
+
+  std::string_view in_;
+  size_t pos_ = 0;
   int max_depth_;
-  std::vector<JsonNode*> stack_;  // open containers; children vectors never reallocate a
-                                  // parent because only the innermost container grows
-  std::string pending_key_;
   std::string error_;
 };
 
@@ -96,16 +206,8 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 
 bool ParseJsonTree(std::string_view json, JsonNode& out, std::string* error, int max_depth) {
   out = JsonNode{};
-  TreeBuilder builder(out, max_depth);
-  bool ok = false;
-  try {
-    ok = nlohmann::json::sax_parse(json.begin(), json.end(), &builder);
-  } catch (const std::exception& e) {
-    if (error) *error = e.what();
-    return false;
-  }
-  if (!ok) {
-    if (error) *error = builder.error().empty() ? "invalid JSON" : builder.error();
+  Parser parser(json, max_depth);
+  if (!parser.Parse(out, error)) {
     out = JsonNode{};
     return false;
   }

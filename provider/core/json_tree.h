@@ -1,8 +1,9 @@
 // A small JSON document tree that keeps numbers as their source text.
 //
-// nlohmann::json turns every number into int64/uint64/double, which loses precision for
-// Terraform's arbitrary-precision numbers (12345678901234567890.5, 1e400). Its SAX interface
-// hands us the raw text of each number, so we build this tree from it instead.
+// Hand-written on purpose: nlohmann::json turns every number into int64/uint64/double, which
+// loses precision for Terraform's arbitrary-precision numbers (12345678901234567890.5), and
+// even its SAX interface aborts the whole parse on a number beyond double range (1e400).
+// Terraform state may hold both, so we keep each number's source text.
 #pragma once
 
 #include <memory>

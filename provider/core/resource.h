@@ -28,20 +28,25 @@ struct ModifyPlanRequest { Value config; Value prior_state; Value proposed_new_s
 struct ModifyPlanResponse { Value planned_state; std::vector<Path> requires_replace; std::string planned_private; Diagnostics diagnostics; };
 
 struct CreateRequest { Value config; Value planned_state; std::string planned_private; CancelToken cancel; };
-struct CreateResponse { Value state; std::string private_data; Diagnostics diagnostics; };  // state pre-filled with the plan
+// `state` is pre-filled with the plan. On failure: set state Null if nothing was created, or
+// the partial object if something was (Terraform saves it as tainted). A failed create that
+// leaves the pre-filled state untouched is treated as "nothing created".
+struct CreateResponse { Value state; std::string private_data; Diagnostics diagnostics; };
 
 struct ReadRequest { Value current_state; std::string private_data; CancelToken cancel; };
 struct ReadResponse { Value state; std::string private_data; Diagnostics diagnostics; };  // pre-filled; set Null to remove
 
 struct UpdateRequest { Value config; Value prior_state; Value planned_state; std::string planned_private; CancelToken cancel; };
-struct UpdateResponse { Value state; std::string private_data; Diagnostics diagnostics; };  // pre-filled with the plan
+// `state` is pre-filled with the plan. A failed update that leaves it untouched keeps the
+// prior state; otherwise the state set here is saved.
+struct UpdateResponse { Value state; std::string private_data; Diagnostics diagnostics; };
 
 struct DeleteRequest { Value prior_state; std::string private_data; CancelToken cancel; };
-struct DeleteResponse { Diagnostics diagnostics; };
+struct DeleteResponse { Diagnostics diagnostics; };  // on error the prior state is kept
 
 struct ImportRequest { std::string id; CancelToken cancel; };
 // `state` is pre-filled with a null-attribute object; set at least the identifying
-// attributes. The engine then calls Read on it, as Terraform does.
+// attributes. Terraform core then calls ReadResource on it (the engine does not).
 struct ImportResponse { Value state; std::string private_data; Diagnostics diagnostics; };
 
 // Prior state stored under an older schema version, already decoded into the *current*
