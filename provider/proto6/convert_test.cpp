@@ -1,0 +1,253 @@
+// Conversion tests for the protocol 6 adapter: paths, diagnostics, DynamicValue, schema
+// encoding (including the attribute field numbers that differ from protocol 5) and
+// UTF-8 repair.
+#include "provider/proto6/convert.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "provider/proto6/convert_shared.h"
+
+namespace tfj::proto6 {
+namespace {
+
+using tfj::wire::SanitizeUtf8;
+
+tf::Path SamplePath() { return tf::Path().AtName("members").AtIndex(2).AtKey("k\"ey").AtName("name"); }
+
+TEST(Proto6Convert, PathRoundTripsEveryStepKind) {
+  tfplugin6::AttributePath pb;
+  wire::PathToProto(SamplePath(), &pb);
+  ASSERT_EQ(pb.steps_size(), 4);
+  EXPECT_EQ(pb.steps(0).attribute_name(), "members");
+  EXPECT_EQ(pb.steps(1).element_key_int(), 2);
+  EXPECT_EQ(pb.steps(2).element_key_string(), "k\"ey");
+  EXPECT_EQ(pb.steps(3).attribute_name(), "name");
+  EXPECT_EQ(wire::PathFromProto(pb), SamplePath());
+}
+
+TEST(Proto6Convert, PathStopsAtStepWithoutSelector) {
+  tfplugin6::AttributePath pb;
+  pb.add_steps()->set_attribute_name("a");
+  pb.add_steps();  // no selector set
+  pb.add_steps()->set_attribute_name("b");
+  EXPECT_EQ(wire::PathFromProto(pb), tf::Path().AtName("a"));
+}
+
+TEST(Proto6Convert, DiagnosticsKeepSeverityTextAndPath) {
+  tf::Diagnostics diags;
+  diags.AddAttributeError(tf::Path().AtName("email"), "Invalid email", "must contain @");
+  diags.AddWarning("Deprecated", "use x");
+  tfplugin6::ValidateResourceConfig::Response pb;
+  wire::DiagnosticsToProto(diags, &pb);
+  ASSERT_EQ(pb.diagnostics_size(), 2);
+  EXPECT_EQ(pb.diagnostics(0).severity(), tfplugin6::Diagnostic::ERROR);
+  EXPECT_EQ(pb.diagnostics(0).summary(), "Invalid email");
+  EXPECT_EQ(pb.diagnostics(0).detail(), "must contain @");
+  ASSERT_EQ(pb.diagnostics(0).attribute().steps_size(), 1);
+  EXPECT_EQ(pb.diagnostics(0).attribute().steps(0).attribute_name(), "email");
+  EXPECT_EQ(pb.diagnostics(1).severity(), tfplugin6::Diagnostic::WARNING);
+  EXPECT_FALSE(pb.diagnostics(1).has_attribute());
+  EXPECT_EQ(wire::DiagnosticFromProto(pb.diagnostics(0)), diags.items()[0]);
+}
+
+TEST(Proto6Convert, InvalidSeverityIsSentAsError) {
+  tf::Diagnostic d;
+  d.severity = tf::Severity::kInvalid;
+  d.summary = "x";
+  tfplugin6::Diagnostic pb;
+  wire::DiagnosticToProto(d, &pb);
+  EXPECT_EQ(pb.severity(), tfplugin6::Diagnostic::ERROR);
+}
+
+TEST(Proto6Convert, InvalidUtf8IsRepairedSoTheMessageSerialises) {
+  tf::Diagnostic d;
+  d.summary = std::string("bad \xff byte");
+  d.detail = std::string("cut \xe2\x82");  // truncated 3-byte sequence
+  d.path = tf::Path().AtKey(std::string("k\xc0\xaf"));  // overlong '/'
+  tfplugin6::Diagnostic pb;
+  wire::DiagnosticToProto(d, &pb);
+  EXPECT_EQ(pb.summary(), "bad \xef\xbf\xbd byte");
+  EXPECT_EQ(pb.detail(), "cut \xef\xbf\xbd\xef\xbf\xbd");
+  std::string bytes;
+  EXPECT_TRUE(pb.SerializeToString(&bytes));
+  tfplugin6::Diagnostic back;
+  EXPECT_TRUE(back.ParseFromString(bytes));
+  EXPECT_EQ(back.summary(), pb.summary());
+}
+
+TEST(Proto6Convert, SanitizeKeepsValidUtf8) {
+  const std::string ok = "plain, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80";
+  EXPECT_EQ(SanitizeUtf8(ok), ok);
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
+  EXPECT_EQ(SanitizeUtf8("\xf4\x90\x80\x80").substr(0, 3), "\xef\xbf\xbd");          // > U+10FFFF
+}
+
+TEST(Proto6Convert, EmptyDynamicValueIsSentAsMsgpackNull) {
+  tf::ReadResourceResponse r;  // new_state left empty: the object is gone
+  tfplugin6::ReadResource::Response pb;
+  ToProto(r, &pb);
+  EXPECT_EQ(pb.new_state().msgpack(), "\xc0");
+  EXPECT_TRUE(pb.new_state().json().empty());
+}
+
+TEST(Proto6Convert, DynamicValuesAndPrivateAreCopied) {
+  tfplugin6::PlanResourceChange::Request pb;
+  pb.set_type_name("jira_user");
+  pb.mutable_prior_state()->set_msgpack("\x81\xa1" "a\x01");
+  pb.mutable_config()->set_json("{}");
+  pb.set_prior_private("p");
+  tf::PlanResourceChangeRequest r = FromProto(pb);
+  EXPECT_EQ(r.type_name, "jira_user");
+  EXPECT_EQ(r.prior_state.msgpack, pb.prior_state().msgpack());
+  EXPECT_EQ(r.config.json, "{}");
+  EXPECT_TRUE(r.proposed_new_state.empty());
+  EXPECT_EQ(r.prior_private, "p");
+
+  tf::PlanResourceChangeResponse resp;
+  resp.planned_state.msgpack = "\x80";
+  resp.requires_replace = {tf::Path().AtName("name")};
+  resp.planned_private = "q";
+  tfplugin6::PlanResourceChange::Response out;
+  ToProto(resp, &out);
+  EXPECT_EQ(out.planned_state().msgpack(), "\x80");
+  ASSERT_EQ(out.requires_replace_size(), 1);
+  EXPECT_EQ(out.requires_replace(0).steps(0).attribute_name(), "name");
+  EXPECT_EQ(out.planned_private(), "q");
+  EXPECT_FALSE(out.legacy_type_system());
+}
+
+TEST(Proto6Convert, UpgradeRequestCarriesJsonAndFlatmap) {
+  tfplugin6::UpgradeResourceState::Request pb;
+  pb.set_type_name("t");
+  pb.set_version(3);
+  pb.mutable_raw_state()->set_json("{\"a\":1}");
+  (*pb.mutable_raw_state()->mutable_flatmap())["a"] = "1";
+  tf::UpgradeResourceStateRequest r = FromProto(pb);
+  EXPECT_EQ(r.version, 3);
+  EXPECT_EQ(r.raw_json, "{\"a\":1}");
+  EXPECT_EQ(r.flatmap.at("a"), "1");
+}
+
+tf::Schema SampleSchema() {
+  tf::Schema s;
+  s.version = 2;
+  tf::Attribute name;
+  name.name = "name";
+  name.type = tf::Type::String();
+  name.required = true;
+  name.description = "The name";
+  name.description_kind = tf::StringKind::kMarkdown;
+  tf::Attribute old;
+  old.name = "old";
+  old.type = tf::Type::Set(tf::Type::String());
+  old.optional = true;
+  old.computed = true;
+  old.sensitive = true;
+  old.deprecated = true;
+  old.deprecation_message = "use name";
+  tf::Attribute quiet;  // a message without the deprecated flag must not be sent
+  quiet.name = "quiet";
+  quiet.type = tf::Type::Bool();
+  quiet.optional = true;
+  quiet.deprecation_message = "ignored";
+  s.block.attributes = {name, old, quiet};
+  tf::NestedBlock nb;
+  nb.type_name = "permission";
+  nb.nesting = tf::Nesting::kSet;
+  nb.min_items = 1;
+  nb.max_items = 0;
+  nb.block = std::make_shared<tf::Block>();
+  tf::Attribute holder;
+  holder.name = "holder";
+  holder.type = tf::Type::String();
+  holder.required = true;
+  nb.block->attributes = {holder};
+  tf::NestedBlock empty;
+  empty.type_name = "empty";
+  empty.nesting = tf::Nesting::kSingle;  // block pointer left null on purpose
+  s.block.block_types = {nb, empty};
+  s.block.description = "desc";
+  return s;
+}
+
+TEST(Proto6Convert, SchemaEncodesEveryField) {
+  tfplugin6::Schema pb;
+  wire::SchemaToProto(SampleSchema(), &pb);
+  EXPECT_EQ(pb.version(), 2);
+  ASSERT_TRUE(pb.has_block());
+  ASSERT_EQ(pb.block().attributes_size(), 3);
+  const auto& name = pb.block().attributes(0);
+  EXPECT_EQ(name.name(), "name");
+  EXPECT_EQ(name.type(), "\"string\"");
+  EXPECT_TRUE(name.required());
+  EXPECT_EQ(name.description_kind(), tfplugin6::MARKDOWN);
+  const auto& old = pb.block().attributes(1);
+  EXPECT_EQ(old.type(), "[\"set\",\"string\"]");
+  EXPECT_TRUE(old.optional() && old.computed() && old.sensitive() && old.deprecated());
+  EXPECT_EQ(old.deprecation_message(), "use name");
+  EXPECT_FALSE(old.has_nested_type());
+  EXPECT_EQ(pb.block().attributes(2).deprecation_message(), "");
+  ASSERT_EQ(pb.block().block_types_size(), 2);
+  EXPECT_EQ(pb.block().block_types(0).nesting(), tfplugin6::Schema::NestedBlock::SET);
+  EXPECT_EQ(pb.block().block_types(0).min_items(), 1);
+  EXPECT_EQ(pb.block().block_types(0).block().attributes(0).name(), "holder");
+  EXPECT_EQ(pb.block().block_types(1).nesting(), tfplugin6::Schema::NestedBlock::SINGLE);
+  EXPECT_TRUE(pb.block().block_types(1).has_block());  // never nil: Terraform would crash
+  EXPECT_EQ(pb.block().description(), "desc");
+}
+
+// Protocol 6 numbers: nested_type = 10, write_only = 11, deprecation_message = 12.
+TEST(Proto6Convert, AttributeFieldNumbersAreProtocol6s) {
+  const auto* d = tfplugin6::Schema::Attribute::descriptor();
+  EXPECT_EQ(d->FindFieldByName("nested_type")->number(), 10);
+  EXPECT_EQ(d->FindFieldByName("write_only")->number(), 11);
+  EXPECT_EQ(d->FindFieldByName("deprecation_message")->number(), 12);
+  tfplugin6::Schema::Attribute a;
+  a.set_deprecation_message("m");
+  std::string bytes;
+  ASSERT_TRUE(a.SerializeToString(&bytes));
+  EXPECT_EQ(bytes, std::string("\x62\x01m", 3));  // tag (12 << 3 | 2)
+  EXPECT_EQ(tfplugin6::Schema::Block::descriptor()->FindFieldByName("computed")->number(), 8);
+  EXPECT_EQ(tfplugin6::PlanResourceChange::Request::descriptor()
+                ->FindFieldByName("planned_private")->number(), 9);
+}
+
+TEST(Proto6Convert, ProviderSchemaResponseHasBlocksAndCapabilities) {
+  tf::GetProviderSchemaResponse r;
+  r.resource_schemas["jira_user"] = SampleSchema();
+  r.data_source_schemas["jira_group"] = tf::Schema{};
+  r.capabilities.plan_destroy = true;
+  r.capabilities.get_provider_schema_optional = true;
+  tfplugin6::GetProviderSchema::Response pb;
+  ToProto(r, &pb);
+  EXPECT_TRUE(pb.provider().has_block());
+  EXPECT_TRUE(pb.resource_schemas().at("jira_user").has_block());
+  EXPECT_TRUE(pb.data_source_schemas().at("jira_group").has_block());
+  EXPECT_TRUE(pb.server_capabilities().plan_destroy());
+  EXPECT_TRUE(pb.server_capabilities().get_provider_schema_optional());
+  EXPECT_FALSE(pb.server_capabilities().move_resource_state());
+}
+
+TEST(Proto6Convert, GuardTurnsExceptionsIntoErrorDiagnostics) {
+  tfplugin6::ApplyResourceChange::Response pb;
+  wire::GuardRpc("ApplyResourceChange", &pb, [] { throw std::runtime_error("boom"); });
+  ASSERT_EQ(pb.diagnostics_size(), 1);
+  EXPECT_EQ(pb.diagnostics(0).severity(), tfplugin6::Diagnostic::ERROR);
+  EXPECT_NE(pb.diagnostics(0).detail().find("boom"), std::string::npos);
+}
+
+TEST(Proto6Convert, ImportedResourcesKeepTypeNameAndState) {
+  tf::ImportResourceStateResponse r;
+  r.imported_resources.push_back({"jira_group", tf::DynamicValue{"\x80", ""}, "priv"});
+  tfplugin6::ImportResourceState::Response pb;
+  ToProto(r, &pb);
+  ASSERT_EQ(pb.imported_resources_size(), 1);
+  EXPECT_EQ(pb.imported_resources(0).type_name(), "jira_group");
+  EXPECT_EQ(pb.imported_resources(0).state().msgpack(), "\x80");
+  EXPECT_EQ(pb.imported_resources(0).private_(), "priv");
+}
+
+}  // namespace
+}  // namespace tfj::proto6
