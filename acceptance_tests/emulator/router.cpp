@@ -1,0 +1,457 @@
+#include "acceptance_tests/emulator/router.h"
+
+#include <cmath>
+#include <ctime>
+
+#include "acceptance_tests/emulator/responses.h"
+#include "acceptance_tests/emulator/router_context.h"
+#include "acceptance_tests/emulator/state_file.h"
+
+namespace emulator {
+
+namespace {
+
+constexpr const char* kNotAuthenticated =
+    "You are not authenticated. Authentication required to perform this operation.";
+constexpr const char* kClientMustAuthenticate =
+    "Client must be authenticated to access this resource.";
+// [INF] Jira answers non-admins with a 403 ErrorCollection; the exact English text varies
+// per resource and is not documented, so one plausible sentence is used everywhere.
+constexpr const char* kAdminRequired =
+    "You are not authorized to perform this operation. Jira administrator rights are required.";
+
+// Splits "a/b/c" into segments, URL-decoding each (so %2F inside a segment stays one segment).
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    out.push_back(UrlDecode(path.substr(0, slash), false));
+    if (slash == std::string_view::npos) break;
+    path = path.substr(slash + 1);
+  }
+  return out;
+}
+
+bool MatchPattern(const std::vector<std::string>& pattern, const std::vector<std::string>& segs,
+                  std::vector<std::string>* params) {
+  if (pattern.size() != segs.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!pattern[i].empty() && pattern[i].front() == '{') {
+      if (segs[i].empty()) return false;
+      params->push_back(segs[i]);
+    } else if (pattern[i] != segs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string FormatRate(double v) {
+  if (v == std::floor(v)) return std::to_string(static_cast<int64_t>(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+bool IsMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+}  // namespace
+
+const std::vector<Router::Route>& Router::Routes() {
+  using A = AuthStyle;
+  static const std::vector<Route> kRoutes = {
+      {"GET", "serverInfo", A::kAnonymous, &Router::ServerInfo, false},
+      {"GET", "myself", A::kErrorCollection, &Router::Myself, false},
+      {"GET", "permissions", A::kStatusEntity, &Router::Permissions, true},
+      {"POST", "user", A::kErrorCollection, &Router::CreateUser, true},
+      {"GET", "user", A::kErrorCollection, &Router::GetUser, false},
+      {"PUT", "user", A::kErrorCollection, &Router::UpdateUser, true},
+      {"DELETE", "user", A::kErrorCollection, &Router::DeleteUser, true},
+      {"PUT", "user/password", A::kErrorCollection, &Router::ChangePassword, true},
+      {"GET", "user/search", A::kErrorCollection, &Router::SearchUsers, false},
+      {"POST", "group", A::kStatusEntity, &Router::CreateGroup, true},
+      {"GET", "group", A::kStatusEntity, &Router::GetGroup, true},
+      {"DELETE", "group", A::kStatusEntity, &Router::DeleteGroup, true},
+      {"GET", "group/member", A::kStatusEntity, &Router::GroupMembers, true},
+      {"POST", "group/user", A::kStatusEntity, &Router::AddToGroup, true},
+      {"DELETE", "group/user", A::kStatusEntity, &Router::RemoveFromGroup, true},
+      {"GET", "groups/picker", A::kStatusEntity, &Router::GroupPicker, false},
+      {"GET", "permissionscheme", A::kStatusEntity, &Router::ListSchemes, true},
+      {"POST", "permissionscheme", A::kStatusEntity, &Router::CreateScheme, true},
+      {"GET", "permissionscheme/{schemeId}", A::kStatusEntity, &Router::GetScheme, true},
+      {"PUT", "permissionscheme/{schemeId}", A::kStatusEntity, &Router::UpdateScheme, true},
+      {"DELETE", "permissionscheme/{schemeId}", A::kStatusEntity, &Router::DeleteScheme, true},
+      {"GET", "permissionscheme/{schemeId}/permission", A::kStatusEntity, &Router::ListGrants,
+       true},
+      {"POST", "permissionscheme/{schemeId}/permission", A::kStatusEntity, &Router::AddGrant,
+       true},
+      {"GET", "permissionscheme/{schemeId}/permission/{permissionId}", A::kStatusEntity,
+       &Router::GetGrant, true},
+      {"DELETE", "permissionscheme/{schemeId}/permission/{permissionId}", A::kStatusEntity,
+       &Router::DeleteGrant, true},
+      {"GET", "project/{projectKeyOrId}/permissionscheme", A::kStatusEntity,
+       &Router::GetProjectScheme, true},
+      {"PUT", "project/{projectKeyOrId}/permissionscheme", A::kStatusEntity,
+       &Router::AssignProjectScheme, true},
+  };
+  return kRoutes;
+}
+
+Router::Router(Options options) : options_(std::move(options)) {
+  version_ = ParseVersion(options_.version);
+  rng_.seed(options_.seed);
+  store_ = Store::Seed(options_);
+  if (!options_.state_file.empty()) {
+    if (auto saved = ReadStateFile(options_.state_file)) {
+      try {
+        store_ = Store::FromJson(*saved);
+      } catch (const nlohmann::json::exception& e) {
+        throw std::runtime_error("corrupt state file " + options_.state_file + ": " + e.what());
+      }
+    } else {
+      Persist();
+    }
+  }
+}
+
+std::chrono::steady_clock::time_point Router::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
+bool Router::VersionAtLeast(int major, int minor) const {
+  return version_[0] > major || (version_[0] == major && version_[1] >= minor);
+}
+
+bool Router::IsAdmin(const std::string& user_key) {
+  return store_.IsMember(kAdminGroup, user_key);
+}
+
+void Router::Persist() {
+  if (options_.state_file.empty()) return;
+  std::string error;
+  if (!WriteStateFile(options_.state_file, store_.ToJson(), &error)) {
+    std::fprintf(stderr, "jira-emulator: %s\n", error.c_str());
+  }
+}
+
+nlohmann::json Router::Stats() const {
+  std::lock_guard lock(mu_);
+  return {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+}
+
+void Router::SetFaults(const Faults& faults) {
+  std::lock_guard lock(mu_);
+  options_.faults = faults;
+  fault_cursor_ = 0;
+  buckets_.clear();
+}
+
+Faults Router::GetFaults() const {
+  std::lock_guard lock(mu_);
+  return options_.faults;
+}
+
+void Router::Reset() {
+  std::lock_guard lock(mu_);
+  store_ = Store::Seed(options_);
+  stats_.clear();
+  fault_stats_.clear();
+  total_ = 0;
+  buckets_.clear();
+  Persist();
+}
+
+void Router::WithStore(const std::function<void(Store&)>& f) {
+  std::lock_guard lock(mu_);
+  f(store_);
+  Persist();
+}
+
+std::string Router::PickFault(const std::string& method) {
+  const Faults& f = options_.faults;
+  if (f.kinds.empty()) return "";
+  if (!f.methods.empty()) {
+    bool match = false;
+    for (const auto& m : f.methods) match = match || EqualsIgnoreCase(m, method);
+    if (!match) return "";
+  }
+  if (f.fail_next > 0) {
+    --options_.faults.fail_next;
+    return f.kinds[static_cast<size_t>(fault_cursor_++) % f.kinds.size()];
+  }
+  if (f.fault_rate <= 0) return "";
+  std::uniform_real_distribution<double> dist(0.0, 1.0);
+  if (dist(rng_) >= f.fault_rate) return "";
+  std::uniform_int_distribution<size_t> pick(0, f.kinds.size() - 1);
+  return f.kinds[pick(rng_)];
+}
+
+Response Router::Handle(const Request& request) {
+  std::string path = request.target;
+  std::string query;
+  if (size_t q = path.find('?'); q != std::string::npos) {
+    query = path.substr(q + 1);
+    path.resize(q);
+  }
+  // /_emulator lives outside /rest, with or without the context path, and needs no auth.
+  std::string local = path;
+  const std::string& context = options_.context_path;
+  if (!context.empty() && local.rfind(context, 0) == 0 &&
+      (local.size() == context.size() || local[context.size()] == '/')) {
+    local = local.substr(context.size());
+  } else if (!context.empty() && path.rfind("/_emulator/", 0) != 0) {
+    std::lock_guard lock(mu_);
+    ++total_;
+    ++stats_[request.method + " (unmatched)"];
+    return StatusEntity(404, "null for uri: " + request.target);
+  }
+  if (local.rfind("/_emulator/", 0) == 0) return HandleEmulator(request, local);
+  std::lock_guard lock(mu_);
+  Response r = HandleRest(request, local, query);
+  r.SetHeader("X-AREQUESTID", std::to_string(++request_seq_));
+  if (!r.Header("Cache-Control")) r.SetHeader("Cache-Control", "no-cache, no-store, no-transform");
+  return r;
+}
+
+Response Router::HandleRest(const Request& req, const std::string& path, const std::string& raw_query) {
+  ++total_;
+  Ctx c{req, Query::Parse(raw_query), {}, {}, nullptr, nullptr};
+  {
+    auto host = req.headers.find("Host");
+    c.base = std::string(req.secure ? "https://" : "http://") +
+             (host != req.headers.end() ? host->second : std::string("localhost")) +
+             options_.context_path;
+  }
+  std::string full_uri = c.base + path + (raw_query.empty() ? "" : "?" + raw_query);
+
+  // Match the route: /rest/api/{2|latest}/<pattern>.
+  const Route* route = nullptr;
+  bool path_known = false;
+  std::vector<std::string> params;
+  std::vector<std::string> segs = SplitPath(path.size() > 0 ? std::string_view(path).substr(1) : "");
+  if (segs.size() >= 4 && segs[0] == "rest" && segs[1] == "api" &&
+      (segs[2] == "2" || segs[2] == "latest")) {
+    std::vector<std::string> rest(segs.begin() + 3, segs.end());
+    for (const auto& r : Routes()) {
+      if (!MatchPattern(SplitPath(r.pattern), rest, &params)) continue;
+      path_known = true;
+      if (req.method == r.method) {
+        route = &r;
+        break;
+      }
+    }
+  }
+  if (!route) {
+    ++stats_[req.method + " (unmatched)"];
+    if (path_known) return EmptyResponse(405);  // Jersey: known resource, wrong method
+    return StatusEntity(404, "null for uri: " + full_uri);
+  }
+  c.params = params;
+  ++stats_[std::string(route->method) + " /rest/api/2/" + route->pattern];
+
+  // Injected faults come first: they model an overloaded proxy or a flaky network.
+  Response out;
+  std::string fault = PickFault(req.method);
+  if (!fault.empty()) ++fault_stats_[fault];
+  auto finish = [&](Response r) {
+    r.delay_ms = options_.faults.latency_ms;
+    return r;
+  };
+  if (fault == "429") {
+    Response r = ErrorCollection(429, {"Too many requests"});
+    r.SetHeader("Retry-After", std::to_string(options_.faults.retry_after_s));
+    return finish(r);
+  }
+  if (fault == "503") {
+    Response r = HtmlResponse(503, "Service Unavailable", "The server is temporarily unavailable.");
+    r.SetHeader("Retry-After", std::to_string(options_.faults.retry_after_s));
+    return finish(r);
+  }
+  if (fault == "drop") {
+    Response r;
+    r.delivery = Delivery::kDrop;
+    return finish(r);
+  }
+
+  // Authentication (Seraph). Login attempted only when an Authorization header is present.
+  std::string login_reason;
+  if (auto auth = req.headers.find("Authorization"); auth != req.headers.end()) {
+    const std::string& value = auth->second;
+    auto failed = [&](User* u) {
+      if (u) ++store_.failed_logins[u->key];
+      Response r = HtmlResponse(401, "Unauthorized",
+                                "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED");
+      r.SetHeader("X-Seraph-LoginReason", "AUTHENTICATED_FAILED");
+      r.SetHeader("X-AUSERNAME", "anonymous");
+      r.SetHeader("WWW-Authenticate", "OAuth realm=\"" + c.base + "\"");
+      return finish(r);
+    };
+    if (value.size() > 6 && EqualsIgnoreCase(value.substr(0, 6), "Basic ")) {
+      std::string decoded;
+      if (!Base64Decode(value.substr(6), &decoded)) return failed(nullptr);
+      size_t colon = decoded.find(':');
+      std::string name = decoded.substr(0, colon);
+      std::string password = colon == std::string::npos ? "" : decoded.substr(colon + 1);
+      User* u = store_.FindUserByName(name);
+      if (u && options_.captcha_after > 0 &&
+          store_.failed_logins[u->key] >= options_.captcha_after) {
+        // Denied even with the right password until someone solves the CAPTCHA.
+        Response r = HtmlResponse(403, "Forbidden",
+                                  "Basic Authentication Failure - Reason : AUTHENTICATION_DENIED");
+        r.SetHeader("X-Seraph-LoginReason", "AUTHENTICATION_DENIED");
+        r.SetHeader("X-Authentication-Denied-Reason",
+                    "CAPTCHA_CHALLENGE; login-url=" + c.base + "/login.jsp");
+        r.SetHeader("X-AUSERNAME", "anonymous");
+        return finish(r);
+      }
+      if (!u || u->password != password || !u->active) return failed(u);
+      store_.failed_logins.erase(u->key);
+      c.caller = u;
+    } else if (value.size() > 7 && EqualsIgnoreCase(value.substr(0, 7), "Bearer ")) {
+      auto tok = options_.tokens.find(value.substr(7));
+      User* u = tok == options_.tokens.end() ? nullptr : store_.FindUserByName(tok->second);
+      // [INF] A bad PAT is answered like a failed basic login, without counting towards the
+      // CAPTCHA (PATs are believed not to trigger it).
+      if (!u || !u->active) return failed(nullptr);
+      c.caller = u;
+    } else {
+      return failed(nullptr);
+    }
+    login_reason = "OK";
+  }
+  auto decorate = [&](Response r) {
+    r.SetHeader("X-AUSERNAME", c.caller ? c.caller->name : "anonymous");
+    if (!login_reason.empty()) r.SetHeader("X-Seraph-LoginReason", login_reason);
+    return finish(std::move(r));
+  };
+
+  if (!c.caller && route->auth == AuthStyle::kErrorCollection) {
+    return decorate(ErrorCollection(401, {kNotAuthenticated}));
+  }
+  if (!c.caller && route->auth == AuthStyle::kStatusEntity) {
+    return decorate(StatusEntity(401, kClientMustAuthenticate));
+  }
+
+  // Data Center rate limiting: token bucket per user, refilled continuously.
+  std::vector<std::pair<std::string, std::string>> rate_headers;
+  if (options_.faults.rate_limit_capacity > 0) {
+    const double capacity = options_.faults.rate_limit_capacity;
+    const double refill = options_.faults.rate_limit_refill_per_s;
+    auto now = Now();
+    std::string bucket_key = c.caller ? c.caller->key : "";
+    auto [it, fresh] = buckets_.try_emplace(bucket_key);
+    Bucket& b = it->second;
+    if (fresh) {
+      b.tokens = capacity;
+    } else {
+      double elapsed = std::chrono::duration<double>(now - b.last).count();
+      b.tokens = std::min(capacity, b.tokens + std::max(0.0, elapsed) * refill);
+    }
+    b.last = now;
+    bool allowed = b.tokens >= 1.0;
+    if (allowed) b.tokens -= 1.0;
+    int retry_after = 0;
+    if (!allowed) {
+      retry_after = refill > 0 ? static_cast<int>(std::ceil((1.0 - b.tokens) / refill)) : 60;
+      if (retry_after < 1) retry_after = 1;
+    }
+    rate_headers = {{"X-RateLimit-Limit", std::to_string(options_.faults.rate_limit_capacity)},
+                    {"X-RateLimit-Remaining", std::to_string(static_cast<int64_t>(b.tokens))},
+                    {"X-RateLimit-Interval-Seconds", "1"},
+                    {"X-RateLimit-FillRate", FormatRate(refill)},
+                    {"Retry-After", std::to_string(retry_after)}};
+    if (!allowed) {
+      ++fault_stats_["rate-limited"];
+      Response r = EmptyResponse(429);
+      for (auto& [k, v] : rate_headers) r.SetHeader(k, v);
+      return decorate(r);
+    }
+  }
+
+  // XSRF filter: form-like POSTs need X-Atlassian-Token. JSON never trips it.
+  if (req.method == "POST") {
+    auto ct = req.headers.find("Content-Type");
+    std::string type = ct == req.headers.end() ? "" : ToLower(ct->second);
+    bool formish = type.rfind("application/x-www-form-urlencoded", 0) == 0 ||
+                   type.rfind("multipart/form-data", 0) == 0 || type.rfind("text/plain", 0) == 0;
+    auto token = req.headers.find("X-Atlassian-Token");
+    bool exempt = token != req.headers.end() &&
+                  (token->second == "no-check" || token->second == "nocheck");
+    if (formish && !exempt) return decorate(StatusEntity(403, "XSRF check failed"));
+  }
+
+  if (route->admin_only && !IsAdmin(c.caller->key)) {
+    std::string message = route->handler == &Router::CreateUser
+                              ? "You do not have permission to create a user."
+                              : kAdminRequired;
+    return decorate(ErrorCollection(403, {message}));
+  }
+
+  if (!req.body.empty()) {
+    try {
+      c.body = nlohmann::json::parse(req.body);
+    } catch (const nlohmann::json::parse_error& e) {
+      // [INF] Jackson's parse failure surfaces as a 400; the wording is Jersey-internal.
+      return decorate(ErrorCollection(400, {std::string("Unexpected character in JSON body: ") +
+                                            e.what()}));
+    }
+  }
+
+  Response r = (this->*(route->handler))(c);
+  for (auto& [k, v] : rate_headers) r.SetHeader(k, v);
+  if (IsMutating(req.method) && r.status >= 200 && r.status < 300) Persist();
+  if (fault == "lost") {
+    r.delivery = Delivery::kLost;  // committed above, but the caller never hears of it
+  }
+  return decorate(std::move(r));
+}
+
+Response Router::HandleEmulator(const Request& req, const std::string& path) {
+  if (path == "/_emulator/stats" && req.method == "GET") return JsonResponse(200, Stats());
+  if (path == "/_emulator/reset" && req.method == "POST") {
+    Reset();
+    return EmptyResponse(204);
+  }
+  if (path == "/_emulator/faults") {
+    auto to_json = [](const Faults& f) {
+      return nlohmann::json{{"latency_ms", f.latency_ms},
+                            {"fault_rate", f.fault_rate},
+                            {"kinds", f.kinds},
+                            {"fail_next", f.fail_next},
+                            {"methods", f.methods},
+                            {"retry_after_s", f.retry_after_s},
+                            {"rate_limit_capacity", f.rate_limit_capacity},
+                            {"rate_limit_refill_per_s", f.rate_limit_refill_per_s}};
+    };
+    if (req.method == "GET") return JsonResponse(200, to_json(GetFaults()));
+    if (req.method == "POST" || req.method == "PUT") {
+      Faults f;
+      try {
+        auto j = nlohmann::json::parse(req.body.empty() ? "{}" : req.body);
+        if (!j.is_object()) throw std::invalid_argument("body must be a JSON object");
+        f.latency_ms = j.value("latency_ms", 0);
+        f.fault_rate = j.value("fault_rate", 0.0);
+        f.kinds = j.value("kinds", std::vector<std::string>{});
+        f.fail_next = j.value("fail_next", 0);
+        f.methods = j.value("methods", std::vector<std::string>{});
+        f.retry_after_s = j.value("retry_after_s", 1);
+        f.rate_limit_capacity = j.value("rate_limit_capacity", 0);
+        f.rate_limit_refill_per_s = j.value("rate_limit_refill_per_s", 0.0);
+        for (const auto& k : f.kinds) {
+          if (k != "429" && k != "503" && k != "drop" && k != "lost") {
+            throw std::invalid_argument("unknown fault kind '" + k + "'");
+          }
+        }
+      } catch (const std::exception& e) {
+        return JsonResponse(400, {{"error", e.what()}});
+      }
+      SetFaults(f);
+      return JsonResponse(200, to_json(f));
+    }
+    return EmptyResponse(405);
+  }
+  return JsonResponse(404, {{"error", "unknown emulator endpoint " + path}});
+}
+
+}  // namespace emulator

@@ -1,0 +1,122 @@
+// The emulator's brain: a pure function from an HTTP request to an HTTP response over the
+// in-memory Store (no sockets). It authenticates, applies injected faults and rate limits,
+// dispatches to the Jira REST v2 handlers, counts requests per route and persists the state.
+// Thread-safe: every request runs under one mutex, which is plenty for a test double.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "acceptance_tests/emulator/http_message.h"
+#include "acceptance_tests/emulator/options.h"
+#include "acceptance_tests/emulator/store.h"
+
+namespace emulator {
+
+class Router {
+ public:
+  // Loads options.state_file when it exists; throws std::runtime_error if it is corrupt.
+  explicit Router(Options options);
+
+  Response Handle(const Request& request);
+
+  // {"total": N, "requests": {"POST /rest/api/2/user": n, ...}, "faults": {"429": n, ...}}
+  nlohmann::json Stats() const;
+  void SetFaults(const Faults& faults);
+  Faults GetFaults() const;
+  // Back to the seeded state (also on disk); clears stats, counters and rate-limit buckets.
+  void Reset();
+  // Runs `f` on the store under the lock (tests use it to inspect or arrange state).
+  void WithStore(const std::function<void(Store&)>& f);
+  const Options& options() const { return options_; }
+
+ private:
+  enum class AuthStyle { kAnonymous, kErrorCollection, kStatusEntity };
+  struct Ctx;
+  using Handler = Response (Router::*)(Ctx&);
+  struct Route {
+    const char* method;
+    const char* pattern;  // below /rest/api/2, e.g. "permissionscheme/{id}"
+    AuthStyle auth;
+    Handler handler;
+    bool admin_only;
+  };
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+
+  static const std::vector<Route>& Routes();
+  Response HandleEmulator(const Request& request, const std::string& path);
+  Response HandleRest(const Request& request, const std::string& path, const std::string& query);
+  std::chrono::steady_clock::time_point Now() const;
+  // Returns the injected fault kind for this request, or "" for none.
+  std::string PickFault(const std::string& method);
+  void Persist();
+
+  // ---- handlers (router_*.cpp)
+  Response ServerInfo(Ctx& c);
+  Response Myself(Ctx& c);
+  Response Permissions(Ctx& c);
+  Response CreateUser(Ctx& c);
+  Response GetUser(Ctx& c);
+  Response UpdateUser(Ctx& c);
+  Response ChangePassword(Ctx& c);
+  Response DeleteUser(Ctx& c);
+  Response SearchUsers(Ctx& c);
+  Response CreateGroup(Ctx& c);
+  Response GetGroup(Ctx& c);
+  Response DeleteGroup(Ctx& c);
+  Response GroupMembers(Ctx& c);
+  Response GroupPicker(Ctx& c);
+  Response AddToGroup(Ctx& c);
+  Response RemoveFromGroup(Ctx& c);
+  Response ListSchemes(Ctx& c);
+  Response CreateScheme(Ctx& c);
+  Response GetScheme(Ctx& c);
+  Response UpdateScheme(Ctx& c);
+  Response DeleteScheme(Ctx& c);
+  Response ListGrants(Ctx& c);
+  Response AddGrant(Ctx& c);
+  Response GetGrant(Ctx& c);
+  Response DeleteGrant(Ctx& c);
+  Response GetProjectScheme(Ctx& c);
+  Response AssignProjectScheme(Ctx& c);
+
+  // ---- shared helpers
+  // Finds a user from ?username= or ?key=, answering 400/404 like GET /user does.
+  User* ResolveUserParam(Ctx& c, Response* error);
+  nlohmann::json UserJson(const Ctx& c, const User& u, bool full, bool with_groups);
+  nlohmann::json GroupJson(const Ctx& c, const Group& g);
+  nlohmann::json SchemeJson(const Ctx& c, const Scheme& s, bool with_grants,
+                            const std::string& expand);
+  nlohmann::json GrantJson(const Ctx& c, int64_t scheme_id, const Grant& g,
+                           const std::string& expand);
+  // Validates grants from a request body; appends messages to `errors`.
+  bool ParseGrants(const nlohmann::json& list, std::vector<Grant>* out,
+                   std::vector<std::string>* errors);
+  bool ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std::string>* errors);
+  bool IsAdmin(const std::string& user_key);
+  bool VersionAtLeast(int major, int minor) const;
+
+  Options options_;
+  std::vector<int> version_;
+  mutable std::mutex mu_;
+  Store store_;
+  std::mt19937_64 rng_;
+  int fault_cursor_ = 0;  // cycles through kinds for fail_next
+  std::map<std::string, Bucket> buckets_;  // rate-limit bucket per user key ("" = anonymous)
+  std::map<std::string, int64_t> stats_;
+  std::map<std::string, int64_t> fault_stats_;
+  int64_t total_ = 0;
+  int64_t request_seq_ = 0;
+};
+
+}  // namespace emulator

@@ -1,0 +1,35 @@
+// Per-request context shared by the Router's handler files (internal to the emulator).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "acceptance_tests/emulator/http_message.h"
+#include "acceptance_tests/emulator/router.h"
+#include "acceptance_tests/emulator/store.h"
+
+namespace emulator {
+
+struct Router::Ctx {
+  const Request& req;
+  Query query;
+  std::vector<std::string> params;  // captured {placeholders}, URL-decoded
+  std::string base;                 // scheme://host[:port][/context], for self links
+  User* caller = nullptr;           // nullptr = anonymous
+  nlohmann::json body;              // parsed JSON body (null when empty)
+
+  std::string Param(const char* name) const {
+    const std::string* v = query.Get(name);
+    return v ? *v : std::string();
+  }
+  bool BoolParam(const char* name, bool fallback) const {
+    const std::string* v = query.Get(name);
+    if (!v) return fallback;
+    return EqualsIgnoreCase(*v, "true");
+  }
+  std::string Api() const { return base + "/rest/api/2"; }
+};
+
+}  // namespace emulator

@@ -1,0 +1,222 @@
+#include "acceptance_tests/emulator/store.h"
+
+#include <algorithm>
+
+#include "acceptance_tests/emulator/http_message.h"
+
+namespace emulator {
+
+std::vector<int> ParseVersion(const std::string& version) {
+  std::vector<int> parts;
+  int current = 0;
+  bool any = false;
+  for (char c : version) {
+    if (c >= '0' && c <= '9') {
+      current = current * 10 + (c - '0');
+      any = true;
+    } else if (c == '.') {
+      parts.push_back(current);
+      current = 0;
+      any = false;
+    } else {
+      break;
+    }
+  }
+  if (any || !parts.empty()) parts.push_back(current);
+  while (parts.size() < 3) parts.push_back(0);
+  return parts;
+}
+
+Store Store::Seed(const Options& options) {
+  Store s;
+  s.AddGroup(kAdminGroup);
+  s.AddGroup(kSoftwareUsersGroup);
+  for (const auto& g : options.groups) {
+    if (!s.FindGroup(g)) s.AddGroup(g);
+  }
+
+  User admin;
+  admin.name = options.admin_user;
+  admin.password = options.admin_password;
+  admin.display_name = "Administrator";
+  admin.email = options.admin_user + "@example.com";
+  User& a = s.AddUser(admin, options.key_style);
+  s.FindGroup(kAdminGroup)->member_keys.insert(a.key);
+  s.FindGroup(kSoftwareUsersGroup)->member_keys.insert(a.key);
+  for (const auto& seed : options.users) {
+    if (s.FindUserByName(seed.name)) continue;
+    User u;
+    u.name = seed.name;
+    u.password = seed.password;
+    u.display_name = seed.display_name.empty() ? seed.name : seed.display_name;
+    u.email = seed.email.empty() ? seed.name + "@example.com" : seed.email;
+    u.active = seed.active;
+    User& added = s.AddUser(u, options.key_style);
+    s.FindGroup(kSoftwareUsersGroup)->member_keys.insert(added.key);
+    if (seed.admin) s.FindGroup(kAdminGroup)->member_keys.insert(added.key);
+  }
+
+  // Jira's default project roles.
+  s.roles[10000] = {10000, "Users", "A project role that represents users in a project"};
+  s.roles[10001] = {10001, "Developers", "A project role that represents developers in a project"};
+  s.roles[10002] = {10002, "Administrators",
+                    "A project role that represents administrators in a project"};
+
+  Scheme def;
+  def.id = 0;
+  def.name = "Default Permission Scheme";
+  def.description = "This is the default Permission Scheme. Any new projects that are created "
+                    "will be assigned this scheme.";
+  auto grant = [&](const char* perm, const char* type, std::optional<std::string> param) {
+    def.grants.push_back({s.next_id++, perm, type, std::move(param)});
+  };
+  grant("ADMINISTER_PROJECTS", "projectRole", "10002");
+  grant("BROWSE_PROJECTS", "applicationRole", std::nullopt);
+  grant("CREATE_ISSUES", "applicationRole", std::nullopt);
+  grant("EDIT_ISSUES", "applicationRole", std::nullopt);
+  grant("ASSIGNABLE_USER", "applicationRole", std::nullopt);
+  grant("ADD_COMMENTS", "applicationRole", std::nullopt);
+  grant("DELETE_ISSUES", "projectRole", "10002");
+  s.schemes[0] = def;
+
+  s.projects[10000] = {10000, "GL", "GitLab Integration", a.key, 0};
+  return s;
+}
+
+User* Store::FindUserByName(const std::string& name) {
+  auto it = user_index.find(ToLower(name));
+  return it == user_index.end() ? nullptr : FindUserByKey(it->second);
+}
+
+User* Store::FindUserByKey(const std::string& key) {
+  auto it = users.find(key);
+  return it == users.end() ? nullptr : &it->second;
+}
+
+Group* Store::FindGroup(const std::string& name) {
+  auto it = groups.find(ToLower(name));
+  return it == groups.end() ? nullptr : &it->second;
+}
+
+User& Store::AddUser(User user, KeyStyle style) {
+  int64_t n = next_user_id++;
+  if (style == KeyStyle::kLegacy) {
+    user.key = ToLower(user.name);
+    if (users.count(user.key)) user.key = "ID" + std::to_string(n);
+  } else {
+    user.key = "JIRAUSER" + std::to_string(n);
+  }
+  user_index[ToLower(user.name)] = user.key;
+  auto [it, inserted] = users.emplace(user.key, std::move(user));
+  return it->second;
+}
+
+Group& Store::AddGroup(const std::string& name) {
+  Group& g = groups[ToLower(name)];
+  g.name = name;
+  return g;
+}
+
+bool Store::IsMember(const std::string& group, const std::string& user_key) {
+  Group* g = FindGroup(group);
+  return g && g->member_keys.count(user_key) > 0;
+}
+
+std::vector<const Group*> Store::GroupsOf(const std::string& user_key) const {
+  std::vector<const Group*> out;
+  for (const auto& [lower, g] : groups) {  // map order is by lower-cased name
+    if (g.member_keys.count(user_key)) out.push_back(&g);
+  }
+  return out;
+}
+
+nlohmann::json Store::ToJson() const {
+  using nlohmann::json;
+  json j;
+  j["format"] = 1;
+  j["next_user_id"] = next_user_id;
+  j["next_id"] = next_id;
+  json& ju = j["users"] = json::array();
+  for (const auto& [key, u] : users) {
+    ju.push_back({{"key", u.key}, {"name", u.name}, {"email", u.email},
+                  {"display_name", u.display_name}, {"password", u.password},
+                  {"active", u.active}});
+  }
+  json& jg = j["groups"] = json::array();
+  for (const auto& [lower, g] : groups) {
+    jg.push_back({{"name", g.name}, {"members", g.member_keys}});
+  }
+  json& js = j["schemes"] = json::array();
+  for (const auto& [id, sc] : schemes) {
+    json grants = json::array();
+    for (const auto& g : sc.grants) {
+      json jgr = {{"id", g.id}, {"permission", g.permission}, {"type", g.holder_type}};
+      if (g.holder_parameter) jgr["parameter"] = *g.holder_parameter;
+      grants.push_back(jgr);
+    }
+    js.push_back({{"id", sc.id}, {"name", sc.name}, {"description", sc.description},
+                  {"grants", grants}});
+  }
+  json& jr = j["roles"] = json::array();
+  for (const auto& [id, r] : roles) {
+    jr.push_back({{"id", r.id}, {"name", r.name}, {"description", r.description}});
+  }
+  json& jp = j["projects"] = json::array();
+  for (const auto& [id, p] : projects) {
+    jp.push_back({{"id", p.id}, {"key", p.key}, {"name", p.name}, {"lead", p.lead_key},
+                  {"scheme", p.scheme_id}});
+  }
+  j["failed_logins"] = failed_logins;
+  return j;
+}
+
+Store Store::FromJson(const nlohmann::json& j) {
+  Store s;
+  s.next_user_id = j.at("next_user_id").get<int64_t>();
+  s.next_id = j.at("next_id").get<int64_t>();
+  for (const auto& ju : j.at("users")) {
+    User u;
+    u.key = ju.at("key").get<std::string>();
+    u.name = ju.at("name").get<std::string>();
+    u.email = ju.at("email").get<std::string>();
+    u.display_name = ju.at("display_name").get<std::string>();
+    u.password = ju.at("password").get<std::string>();
+    u.active = ju.at("active").get<bool>();
+    s.user_index[ToLower(u.name)] = u.key;
+    s.users[u.key] = u;
+  }
+  for (const auto& jg : j.at("groups")) {
+    Group& g = s.AddGroup(jg.at("name").get<std::string>());
+    g.member_keys = jg.at("members").get<std::set<std::string>>();
+  }
+  for (const auto& js : j.at("schemes")) {
+    Scheme sc;
+    sc.id = js.at("id").get<int64_t>();
+    sc.name = js.at("name").get<std::string>();
+    sc.description = js.at("description").get<std::string>();
+    for (const auto& jgr : js.at("grants")) {
+      Grant g;
+      g.id = jgr.at("id").get<int64_t>();
+      g.permission = jgr.at("permission").get<std::string>();
+      g.holder_type = jgr.at("type").get<std::string>();
+      if (jgr.contains("parameter")) g.holder_parameter = jgr["parameter"].get<std::string>();
+      sc.grants.push_back(g);
+    }
+    s.schemes[sc.id] = sc;
+  }
+  for (const auto& jr : j.at("roles")) {
+    ProjectRole r{jr.at("id").get<int64_t>(), jr.at("name").get<std::string>(),
+                  jr.at("description").get<std::string>()};
+    s.roles[r.id] = r;
+  }
+  for (const auto& jp : j.at("projects")) {
+    Project p{jp.at("id").get<int64_t>(), jp.at("key").get<std::string>(),
+              jp.at("name").get<std::string>(), jp.at("lead").get<std::string>(),
+              jp.at("scheme").get<int64_t>()};
+    s.projects[p.id] = p;
+  }
+  s.failed_logins = j.at("failed_logins").get<std::map<std::string, int>>();
+  return s;
+}
+
+}  // namespace emulator
