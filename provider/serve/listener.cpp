@@ -1,0 +1,162 @@
+#include "provider/serve/listener.h"
+
+#include <arpa/inet.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <random>
+#include <string_view>
+#include <vector>
+
+namespace tfj::serve {
+namespace {
+
+std::string Errno(std::string_view what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
+
+bool ResolveGroup(const char* group, gid_t* gid) {
+  std::string_view g(group);
+  unsigned long numeric = 0;
+  auto [end, ec] = std::from_chars(g.data(), g.data() + g.size(), numeric);
+  if (ec == std::errc() && end == g.data() + g.size()) {
+    *gid = static_cast<gid_t>(numeric);
+    return true;
+  }
+  std::vector<char> buf(16384);
+  struct group grp;
+  struct group* result = nullptr;
+  if (getgrnam_r(group, &grp, buf.data(), buf.size(), &result) != 0 || result == nullptr) {
+    return false;
+  }
+  *gid = result->gr_gid;
+  return true;
+}
+
+std::optional<int> ParsePort(const char* s) {
+  if (s == nullptr || *s == '\0') return std::nullopt;
+  std::string_view v(s);
+  int port = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
+  if (ec != std::errc() || end != v.data() + v.size() || port < 0 || port > 65535) {
+    return std::nullopt;
+  }
+  return port;
+}
+
+// Binds 127.0.0.1:port to see whether it is free; returns the bound port or -1.
+int ProbePort(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  int result = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      result = ntohs(addr.sin_port);
+    }
+  }
+  ::close(fd);
+  return result;
+}
+
+}  // namespace
+
+bool PrepareUnixListener(const char* base_dir, const char* group, Listener* out,
+                         std::string* error) {
+  std::string base;
+  if (base_dir != nullptr && *base_dir != '\0') {
+    base = base_dir;
+  } else if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') {
+    base = tmp;
+  } else {
+    base = "/tmp";
+  }
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  std::string templ = base + "/tfj-plugin-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {  // mkdtemp creates the directory 0700
+    *error = Errno("cannot create a socket directory in " + base);
+    return false;
+  }
+  out->network = "unix";
+  out->socket_dir = templ;
+  out->address = templ + "/plugin.sock";
+  out->grpc_uri = "unix:" + out->address;
+  out->group.clear();
+  if (group != nullptr && *group != '\0') {
+    gid_t gid = 0;
+    if (!ResolveGroup(group, &gid)) {
+      *error = "PLUGIN_UNIX_SOCKET_GROUP: unknown group \"" + std::string(group) + "\"";
+      RemoveUnixListener(*out);
+      return false;
+    }
+    if (::chown(templ.c_str(), static_cast<uid_t>(-1), gid) != 0 ||
+        ::chmod(templ.c_str(), 0750) != 0) {
+      *error = Errno("cannot give the socket directory to group " + std::string(group));
+      RemoveUnixListener(*out);
+      return false;
+    }
+    out->group = group;
+  }
+  return true;
+}
+
+bool ApplySocketGroup(const Listener& listener, std::string* error) {
+  if (listener.network != "unix" || listener.group.empty()) return true;
+  gid_t gid = 0;
+  if (!ResolveGroup(listener.group.c_str(), &gid)) {
+    *error = "PLUGIN_UNIX_SOCKET_GROUP: unknown group \"" + listener.group + "\"";
+    return false;
+  }
+  if (::chown(listener.address.c_str(), static_cast<uid_t>(-1), gid) != 0 ||
+      ::chmod(listener.address.c_str(), 0660) != 0) {
+    *error = Errno("cannot give the socket to group " + listener.group);
+    return false;
+  }
+  return true;
+}
+
+void RemoveUnixListener(const Listener& listener) {
+  if (listener.network != "unix" || listener.socket_dir.empty()) return;
+  ::unlink(listener.address.c_str());
+  ::rmdir(listener.socket_dir.c_str());
+}
+
+bool PrepareTcpListener(const char* min_port, const char* max_port, Listener* out,
+                        std::string* error) {
+  const std::optional<int> lo = ParsePort(min_port);
+  const std::optional<int> hi = ParsePort(max_port);
+  int port = -1;
+  if (lo && hi && *lo > 0 && *lo <= *hi) {
+    // Start at a random offset: Terraform starts several plugins at once.
+    const int span = *hi - *lo + 1;
+    std::random_device rd;
+    const int start = static_cast<int>(rd() % static_cast<unsigned>(span));
+    for (int i = 0; i < span && port < 0; ++i) port = ProbePort(*lo + (start + i) % span);
+    if (port < 0) {
+      *error = "no free port on 127.0.0.1 between PLUGIN_MIN_PORT=" + std::to_string(*lo) +
+               " and PLUGIN_MAX_PORT=" + std::to_string(*hi);
+      return false;
+    }
+  } else {
+    port = 0;  // the server binds 127.0.0.1:0 and reports the port the OS chose
+  }
+  out->network = "tcp";
+  out->address = "127.0.0.1:" + std::to_string(port);  // updated once bound when 0
+  out->grpc_uri = out->address;
+  out->socket_dir.clear();
+  return true;
+}
+
+}  // namespace tfj::serve
