@@ -1,48 +1,112 @@
 #include "resources/provider.h"
 
+#include <string>
+
+#include "provider/core/log.h"
+#include "resources/all.h"
+#include "resources/jira_access.h"
+
 namespace tfjira {
 namespace {
 
+constexpr const char* kVersion = "0.1.0";
+
 class JiraProvider final : public tf::Provider {
  public:
+  JiraProvider(ClientFactory factory, EnvLookup env)
+      : factory_(std::move(factory)), env_(std::move(env)) {}
+
   std::string TypeName() const override { return "jira"; }
-  std::string Version() const override { return "0.1.0"; }
-  tf::Schema GetSchema() const override {
-    tf::Schema s;
-    auto str = [](std::string name, std::string d, bool sensitive = false) {
-      tf::Attribute a;
-      a.name = std::move(name);
-      a.type = tf::Type::String();
-      a.description = std::move(d);
-      a.optional = true;
-      a.sensitive = sensitive;
-      return a;
-    };
-    s.block.attributes.push_back(str("url", "Base URL of Jira Server/Data Center."));
-    s.block.attributes.push_back(str("username", "Basic auth username."));
-    s.block.attributes.push_back(str("password", "Basic auth password.", true));
-    s.block.attributes.push_back(str("token", "Personal access token.", true));
-    s.block.attributes.push_back(str("ca_file", "Extra trusted CA bundle (PEM)."));
-    tf::Attribute insecure;
-    insecure.name = "insecure_skip_verify";
-    insecure.type = tf::Type::Bool();
-    insecure.optional = true;
-    s.block.attributes.push_back(insecure);
-    s.block.attributes.push_back(str("request_timeout", "Per-request timeout, e.g. \"30s\"."));
-    tf::Attribute retries;
-    retries.name = "max_retries";
-    retries.type = tf::Type::Number();
-    retries.optional = true;
-    s.block.attributes.push_back(retries);
-    return s;
+  std::string Version() const override { return kVersion; }
+  tf::Schema GetSchema() const override { return ProviderSchema(); }
+
+  void ValidateConfig(const tf::ValidateProviderRequest& req,
+                      tf::ValidateProviderResponse& resp) override {
+    ValidateProviderConfig(req.config, resp.diagnostics);
   }
-  void Configure(const tf::ConfigureProviderRequest&, tf::ConfigureProviderResponse&) override {}
-  std::vector<tf::ResourceFactory> Resources() const override { return {}; }
-  std::vector<tf::DataSourceFactory> DataSources() const override { return {}; }
+
+  void Configure(const tf::ConfigureProviderRequest& req,
+                 tf::ConfigureProviderResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    std::optional<jira::ClientConfig> config = ResolveClientConfig(req.config, env_, diags);
+    if (!config) {
+      if (!diags.HasError()) {
+        tf::log::Debug("provider configuration holds unknown values; Jira is not contacted yet");
+      }
+      return;
+    }
+    tf::log::RegisterSecret(config->password);
+    tf::log::RegisterSecret(config->token);
+    config->log = [](std::string_view line) { tf::log::Debug(line); };
+    config->user_agent = "terraform-provider-jira/" + std::string(kVersion) +
+                         (req.terraform_version.empty() ? "" : " terraform/" + req.terraform_version);
+
+    auto client = factory_(*config);
+    if (!client.ok()) {
+      diags.AddError("Cannot set up the Jira client", client.error().Message());
+      return;
+    }
+    auto jira = client.value()->WithCancellation([c = req.cancel] { return c.cancelled(); });
+
+    auto info = jira->GetServerInfo();
+    if (!info.ok()) {
+      AddJiraError(diags, "Cannot reach Jira at " + config->base_url, info.error());
+      return;
+    }
+    if (info->deployment_type == "Cloud") {
+      diags.AddAttributeError(
+          tf::Path().AtName("url"), "Jira Cloud is not supported",
+          config->base_url + " is Jira Cloud. This provider targets Jira Server/Data Center "
+          "(REST v2 with usernames, user keys and passwords); Jira Cloud uses accountId/groupId "
+          "and does not allow setting passwords. Use a Jira Cloud provider instead.");
+      return;
+    }
+    auto me = jira->GetMyself();
+    if (!me.ok()) {
+      const jira::Error& e = me.error();
+      if (e.IsCaptchaLockout()) {
+        diags.AddError(
+            "Jira account locked behind a CAPTCHA",
+            "Jira refuses to log in " + config->username + " until a CAPTCHA is answered, after "
+            "too many failed logins (X-Authentication-Denied-Reason: " + e.denied_reason +
+            "). Sign in to Jira in a browser and solve the CAPTCHA, or ask an administrator to "
+            "reset the failed login count. The provider does not retry, so it cannot make the "
+            "lockout worse.");
+      } else if (e.kind == jira::ErrorKind::kUnauthorized ||
+                 e.kind == jira::ErrorKind::kForbidden) {
+        diags.AddError("Jira rejected the credentials",
+                       std::string(config->token.empty()
+                                       ? "Check username and password (or JIRA_USERNAME and "
+                                         "JIRA_PASSWORD)."
+                                       : "Check the personal access token (or JIRA_TOKEN).") +
+                           " Jira answered: " + e.Message());
+      } else {
+        AddJiraError(diags, "Cannot check the Jira credentials", e);
+      }
+      return;
+    }
+    auto data = std::make_shared<ProviderData>();
+    data->client = client.value();
+    resp.provider_data = std::shared_ptr<const ProviderData>(std::move(data));
+  }
+
+  std::vector<tf::ResourceFactory> Resources() const override { return AllResources(); }
+  std::vector<tf::DataSourceFactory> DataSources() const override { return AllDataSources(); }
+
+ private:
+  ClientFactory factory_;
+  EnvLookup env_;
 };
 
 }  // namespace
 
-std::unique_ptr<tf::Provider> NewProvider() { return std::make_unique<JiraProvider>(); }
+std::unique_ptr<tf::Provider> NewProviderWith(ClientFactory factory, EnvLookup env) {
+  return std::make_unique<JiraProvider>(std::move(factory), std::move(env));
+}
+
+std::unique_ptr<tf::Provider> NewProvider() {
+  return NewProviderWith(
+      [](const jira::ClientConfig& c) { return jira::NewBeastClient(c); }, ProcessEnvironment());
+}
 
 }  // namespace tfjira

@@ -1,0 +1,184 @@
+// jira_group_membership: one user in one group. The id format is documented in
+// membership_id.h. Adding a user who is already a member, or removing one who no longer
+// is, counts as success.
+#include <string>
+
+#include "resources/all.h"
+#include "resources/attributes.h"
+#include "resources/jira_access.h"
+#include "resources/membership_id.h"
+
+namespace tfjira {
+namespace {
+
+tf::Schema MembershipSchema() {
+  tf::Schema s;
+  s.block.description =
+      "Membership of one user in one group. The id is `<group>/<username>`: the username is "
+      "everything after the last `/`, with `%` and `/` in it written as `%25` and `%2F`, so "
+      "group names containing slashes still import.";
+  auto& a = s.block.attributes;
+  a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
+  for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
+                                               "membership; letter case alone is no change."},
+                            std::pair{"username", "The username (not the key). Changing it "
+                                                  "replaces the membership; letter case alone "
+                                                  "is no change."}}) {
+    tf::Attribute attr = RequiredAttr(name, tf::Type::String(), desc);
+    attr.requires_replace = true;
+    attr.semantic_equal = tf::CaseInsensitiveEquality();
+    attr.validators.push_back(tf::NonEmptyString());
+    a.push_back(attr);
+  }
+  return s;
+}
+
+bool HasGroup(const jira::User& user, const std::string& group) {
+  for (const auto& g : user.groups) {
+    if (EqualsIgnoreCase(g, group)) return true;
+  }
+  return false;
+}
+
+class GroupMembershipResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "jira_group_membership"; }
+  tf::Schema GetSchema() const override { return MembershipSchema(); }
+  void Configure(const std::any& data, tf::Diagnostics& diags) override {
+    jira_.Configure(data, diags);
+  }
+
+  void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
+    if (req.proposed_new_state.is_null() || req.prior_state.is_null()) return;
+    tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
+    if (plan.attr("group") == req.prior_state.attr("group") &&
+        plan.attr("username") == req.prior_state.attr("username")) {
+      resp.planned_state = plan.WithAttr("id", req.prior_state.attr("id"));
+    }
+  }
+
+  void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
+                   tf::GetString(req.planned_state, "username").value_or("")};
+    auto added = client->AddUserToGroup(m.group, m.username);
+    bool ok = added.ok() || added.error().IsAlreadyMember();
+    if (!ok && MayHaveBeenApplied(added.error())) {
+      auto user = client->GetUserByName(m.username, /*with_groups=*/true);
+      ok = user.ok() && HasGroup(user.value(), m.group);
+    }
+    if (!ok) {
+      Report(*client, diags, "Cannot add \"" + m.username + "\" to group \"" + m.group + "\"",
+             added.error(), m);
+      resp.state = tf::Value::Null(req.planned_state.type());
+      return;
+    }
+    resp.state = State(m);
+  }
+
+  void Read(const tf::ReadRequest& req, tf::ReadResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    const tf::Value& state = req.current_state;
+    MembershipId m{tf::GetString(state, "group").value_or(""),
+                   tf::GetString(state, "username").value_or("")};
+    // The user with its groups answers all three questions at once: a deleted user is a
+    // 404, and a deleted group or a removed membership is missing from the list.
+    auto user = client->GetUserByName(m.username, /*with_groups=*/true);
+    if (!user.ok()) {
+      if (user.error().kind == jira::ErrorKind::kNotFound) {
+        resp.state = tf::Value::Null(state.type());
+        return;
+      }
+      AddJiraError(diags, "Cannot read Jira user \"" + m.username + "\"", user.error());
+      return;
+    }
+    if (!HasGroup(user.value(), m.group)) {
+      resp.state = tf::Value::Null(state.type());
+      return;
+    }
+    resp.state = State(m);
+  }
+
+  void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
+    // Both attributes force replacement; only case-equal values can reach an update.
+    resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
+  }
+
+  void Delete(const tf::DeleteRequest& req, tf::DeleteResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    MembershipId m{tf::GetString(req.prior_state, "group").value_or(""),
+                   tf::GetString(req.prior_state, "username").value_or("")};
+    auto removed = client->RemoveUserFromGroup(m.group, m.username);
+    if (removed.ok() || removed.error().IsNotMember() ||
+        removed.error().kind == jira::ErrorKind::kNotFound) {
+      return;  // gone already: the user, the group or the membership
+    }
+    if (MayHaveBeenApplied(removed.error())) {
+      auto user = client->GetUserByName(m.username, /*with_groups=*/true);
+      if ((!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) ||
+          (user.ok() && !HasGroup(user.value(), m.group))) {
+        return;
+      }
+    }
+    AddJiraError(diags,
+                 "Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",
+                 removed.error());
+  }
+
+  void ImportState(const tf::ImportRequest& req, tf::ImportResponse& resp) override {
+    auto m = DecodeMembershipId(req.id);
+    if (!m) {
+      resp.diagnostics.AddError(
+          "Invalid import id",
+          "Import a jira_group_membership by \"<group>/<username>\" (the username is "
+          "everything after the last slash), e.g. gitlab-developers/gitlab; got \"" + req.id +
+              "\".");
+      return;
+    }
+    resp.state = State(*m);
+  }
+
+ private:
+  tf::Value State(const MembershipId& m) const {
+    return tf::Value::ObjectOf(GetSchema().ImpliedType(),
+                               {{"id", tf::Value::String(EncodeMembershipId(m))},
+                                {"group", tf::Value::String(m.group)},
+                                {"username", tf::Value::String(m.username)}});
+  }
+
+  // Places "does not exist" failures on the attribute that names the missing object.
+  void Report(jira::Client& client, tf::Diagnostics& diags, const std::string& summary,
+              const jira::Error& e, const MembershipId& m) const {
+    if (e.kind == jira::ErrorKind::kNotFound || e.kind == jira::ErrorKind::kInvalid) {
+      auto group = client.GetGroup(m.group);
+      if (!group.ok() && group.error().kind == jira::ErrorKind::kNotFound) {
+        diags.AddAttributeError(tf::Path().AtName("group"), summary,
+                                "Jira: " + e.Message() + " (the group does not exist)");
+        return;
+      }
+      auto user = client.GetUserByName(m.username);
+      if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) {
+        diags.AddAttributeError(tf::Path().AtName("username"), summary,
+                                "Jira: " + e.Message() + " (the user does not exist)");
+        return;
+      }
+    }
+    AddJiraError(diags, summary, e);
+  }
+
+  JiraAccess jira_;
+};
+
+}  // namespace
+
+std::unique_ptr<tf::Resource> NewGroupMembershipResource() {
+  return std::make_unique<GroupMembershipResource>();
+}
+
+}  // namespace tfjira

@@ -1,0 +1,52 @@
+// What every resource and data source shares: the provider data that Configure hands out,
+// access to the Jira client with Terraform's cancellation, and the translation of Jira
+// errors into diagnostics.
+#pragma once
+
+#include <any>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "provider/core/cancel.h"
+#include "provider/core/diagnostics.h"
+#include "provider/jira/client.h"
+
+namespace tfjira {
+
+// The provider's Configure result, shared by every resource and data source instance.
+struct ProviderData {
+  std::shared_ptr<jira::Client> client;
+};
+
+// Holds the client a resource was configured with. An empty std::any (provider
+// configuration still unknown during plan) is fine until Jira must actually be called.
+class JiraAccess {
+ public:
+  void Configure(const std::any& provider_data, tf::Diagnostics& diags);
+  // The client bound to `cancel`, or null with an error diagnostic saying why Jira cannot
+  // be reached yet.
+  std::shared_ptr<jira::Client> Client(const tf::CancelToken& cancel, tf::Diagnostics& diags) const;
+  bool configured() const { return data_ != nullptr; }
+
+ private:
+  std::shared_ptr<const ProviderData> data_;
+};
+
+// Maps Jira's field names (errors.username) to our attribute names (name).
+using FieldMap = std::map<std::string, std::string>;
+
+// Adds one error diagnostic per Jira field error (at the mapped attribute path when the
+// field is known) or one general error with Jira's own message.
+void AddJiraError(tf::Diagnostics& diags, const std::string& summary, const jira::Error& error,
+                  const FieldMap& fields = {});
+
+// ASCII case-insensitive equality, as Jira compares user and group names.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLower(std::string_view s);
+
+// True for failures after which a create may still have happened in Jira (the request
+// reached Jira but the answer was lost): the caller must look before reporting failure.
+bool MayHaveBeenApplied(const jira::Error& error);
+
+}  // namespace tfjira

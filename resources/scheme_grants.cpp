@@ -1,0 +1,148 @@
+#include "resources/scheme_grants.h"
+
+#include <map>
+
+#include "resources/attributes.h"
+#include "resources/grants.h"
+#include "resources/jira_access.h"
+
+namespace tfjira {
+namespace {
+
+std::string Param(const tf::Value& grant) {
+  const tf::Value& p = grant.attr("holder_parameter");
+  return p.is_known() ? p.as_string() : "";
+}
+
+// Same grant up to the letter case of a case-insensitive parameter.
+bool SameGrant(const tf::Value& a, const tf::Value& b) {
+  if (!a.IsWhollyKnown() || !b.IsWhollyKnown()) return false;
+  if (a.attr("permission") != b.attr("permission") ||
+      a.attr("holder_type") != b.attr("holder_type")) {
+    return false;
+  }
+  const std::string type = tf::GetString(a, "holder_type").value_or("");
+  if (type == "group" || type == "user") return EqualsIgnoreCase(Param(a), Param(b));
+  return Param(a) == Param(b);
+}
+
+const tf::Value* FindSame(const tf::Value& set, const tf::Value& grant) {
+  if (!set.is_known()) return nullptr;
+  for (const auto& g : set.items()) {
+    if (SameGrant(g, grant)) return &g;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+tf::Type GrantType() {
+  return tf::Type::Object({{"permission", tf::Type::String()},
+                           {"holder_type", tf::Type::String()},
+                           {"holder_parameter", tf::Type::String()}});
+}
+
+std::vector<tf::Attribute> GrantAttributes(bool computed) {
+  std::vector<tf::Attribute> out;
+  auto make = [&](std::string name, std::string desc, bool required) {
+    tf::Attribute a = computed ? ComputedAttr(name, tf::Type::String(), desc)
+                               : (required ? RequiredAttr(name, tf::Type::String(), desc)
+                                           : OptionalAttr(name, tf::Type::String(), desc));
+    out.push_back(a);
+  };
+  make("permission", "The project permission key, e.g. `ADMINISTER_PROJECTS`.", true);
+  make("holder_type",
+       "Who receives it: `group`, `user`, `projectRole`, `applicationRole`, `reporter`, "
+       "`assignee`, `projectLead`, `anyone`, `userCustomField`, `groupCustomField`, ...",
+       true);
+  make("holder_parameter",
+       "The group name, **username** (stored in Jira as the user key), project role id, "
+       "application key or custom field id. Required exactly for the holder types that take "
+       "one; group and user names compare case-insensitively.",
+       false);
+  return out;
+}
+
+tf::Value GrantsFromJira(jira::Client& client, const std::vector<jira::PermissionGrant>& grants,
+                         const tf::Value& reference, tf::Diagnostics& diags) {
+  std::map<std::string, std::string> usernames;  // key -> username
+  std::vector<tf::Value> items;
+  for (const auto& g : grants) {
+    std::string parameter = g.holder.parameter;
+    if (g.holder.type == "user" && !parameter.empty()) {
+      auto it = usernames.find(parameter);
+      if (it == usernames.end()) {
+        auto user = client.GetUserByKey(parameter);
+        std::string name = parameter;  // a user Jira no longer knows keeps its key
+        if (user.ok()) {
+          name = user->name;
+        } else if (user.error().kind != jira::ErrorKind::kNotFound) {
+          AddJiraError(diags, "Cannot look up the user of a permission grant", user.error());
+        }
+        it = usernames.emplace(parameter, name).first;
+      }
+      parameter = it->second;
+    }
+    tf::Value item = tf::Value::Object(
+        {{"permission", tf::Value::String(g.permission)},
+         {"holder_type", tf::Value::String(g.holder.type)},
+         {"holder_parameter", parameter.empty() ? tf::Value::Null(tf::Type::String())
+                                                : tf::Value::String(parameter)}});
+    if (const tf::Value* same = FindSame(reference, item)) item = *same;
+    items.push_back(item);
+  }
+  return tf::Value::Set(GrantType(), std::move(items));
+}
+
+std::optional<std::vector<jira::PermissionGrant>> GrantsToJira(jira::Client& client,
+                                                               const tf::Value& grants,
+                                                               tf::Diagnostics& diags) {
+  std::vector<jira::PermissionGrant> out;
+  if (!grants.is_known()) return out;
+  const tf::Path path = tf::Path().AtName("grant");
+  bool failed = false;
+  for (const auto& g : grants.items()) {
+    jira::PermissionGrant grant;
+    grant.permission = tf::GetString(g, "permission").value_or("");
+    grant.holder.type = tf::GetString(g, "holder_type").value_or("");
+    grant.holder.parameter = Param(g);
+    if (grant.holder.type == "user" && !grant.holder.parameter.empty()) {
+      auto user = client.GetUserByName(grant.holder.parameter);
+      if (!user.ok()) {
+        if (user.error().kind == jira::ErrorKind::kNotFound) {
+          diags.AddAttributeError(path, "Unknown user in grant",
+                                  "holder_parameter \"" + grant.holder.parameter +
+                                      "\" (holder_type user) is not a Jira username.");
+        } else {
+          AddJiraError(diags, "Cannot look up user \"" + grant.holder.parameter + "\"",
+                       user.error());
+        }
+        failed = true;
+        continue;
+      }
+      grant.holder.parameter = user->key;
+    }
+    out.push_back(grant);
+  }
+  if (failed) return std::nullopt;
+  return out;
+}
+
+tf::Value KeepPriorSpelling(const tf::Value& planned, const tf::Value& prior) {
+  if (!planned.is_known() || !prior.is_known()) return planned;
+  std::vector<tf::Value> items;
+  bool changed = false;
+  for (const auto& g : planned.items()) {
+    const tf::Value* same = FindSame(prior, g);
+    if (same != nullptr && *same != g) {
+      items.push_back(*same);
+      changed = true;
+    } else {
+      items.push_back(g);
+    }
+  }
+  if (!changed) return planned;
+  return tf::Value::Set(planned.type().element(), std::move(items));
+}
+
+}  // namespace tfjira

@@ -1,0 +1,37 @@
+// Conversion of permission-scheme grants between Terraform values and Jira, shared by the
+// jira_permission_scheme resource and data source. User holders are usernames in
+// configuration and user keys in Jira; both directions are translated here.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "provider/core/diagnostics.h"
+#include "provider/core/schema.h"
+#include "provider/core/value.h"
+#include "provider/jira/client.h"
+
+namespace tfjira {
+
+// The object type of one grant: {permission, holder_type, holder_parameter}.
+tf::Type GrantType();
+// The `grant` attributes, with descriptions.
+std::vector<tf::Attribute> GrantAttributes(bool computed);
+
+// Jira grants as a Terraform set. `reference` (a set of grants, or null) supplies the
+// spelling of parameters that Jira compares case-insensitively, so letter case alone never
+// shows as a diff.
+tf::Value GrantsFromJira(jira::Client& client, const std::vector<jira::PermissionGrant>& grants,
+                         const tf::Value& reference, tf::Diagnostics& diags);
+
+// A set of grants from the plan as Jira grants; usernames become user keys. nullopt with
+// diagnostics (at path `grant`) when a user does not exist.
+std::optional<std::vector<jira::PermissionGrant>> GrantsToJira(jira::Client& client,
+                                                               const tf::Value& grants,
+                                                               tf::Diagnostics& diags);
+
+// Replaces each grant in `planned` that matches one in `prior` up to letter case with the
+// prior spelling.
+tf::Value KeepPriorSpelling(const tf::Value& planned, const tf::Value& prior);
+
+}  // namespace tfjira

@@ -1,0 +1,278 @@
+// jira_user: a Jira Server/Data Center user. The id is the immutable user key, so a rename
+// is an in-place update; the password is write-only in Jira, so state keeps the configured
+// value.
+#include <optional>
+#include <string>
+
+#include "provider/core/log.h"
+#include "resources/all.h"
+#include "resources/attributes.h"
+#include "resources/jira_access.h"
+#include "resources/validators.h"
+
+namespace tfjira {
+namespace {
+
+const FieldMap kUserFields = {{"username", "name"},     {"email", "email"},
+                              {"emailAddress", "email"}, {"fullname", "display_name"},
+                              {"displayName", "display_name"}, {"password", "password"},
+                              {"active", "active"}};
+
+tf::Schema UserSchema() {
+  tf::Schema s;
+  s.block.description =
+      "A Jira user. The id is the user **key**, which never changes, so renaming the user "
+      "(changing `name`) is an in-place update.";
+  auto& a = s.block.attributes;
+  a.push_back(StableIdAttr("id", "The user key (same as `key`)."));
+  a.push_back(StableIdAttr("key", "The user key: immutable, survives renames (e.g. "
+                                  "`JIRAUSER10100`)."));
+  tf::Attribute name = RequiredAttr(
+      "name", tf::Type::String(),
+      "The username. Changing it renames the user in place. A difference in letter case "
+      "alone is not a change, since Jira compares usernames case-insensitively.");
+  name.semantic_equal = tf::CaseInsensitiveEquality();
+  name.validators.push_back(tf::NonEmptyString());
+  a.push_back(name);
+  tf::Attribute email = RequiredAttr("email", tf::Type::String(), "The e-mail address.");
+  email.validators.push_back(EmailValidator());
+  a.push_back(email);
+  tf::Attribute display = OptionalAttr("display_name", tf::Type::String(),
+                                       "The full name shown in Jira. Defaults to `name`.");
+  display.computed = true;
+  a.push_back(display);
+  tf::Attribute password = OptionalAttr(
+      "password", tf::Type::String(),
+      "The password, set on create and changed with `PUT /user/password` when it changes. "
+      "Jira never returns it: state keeps the configured value, and an import leaves it null. "
+      "When omitted, Jira generates a random password.");
+  password.sensitive = true;
+  a.push_back(password);
+  tf::Attribute active = OptionalAttr("active", tf::Type::Bool(),
+                                      "Whether the user may log in. Default `true`.");
+  active.computed = true;
+  active.default_value = tf::Value::Bool(true);
+  a.push_back(active);
+  tf::Attribute notify = OptionalAttr(
+      "notify", tf::Type::Bool(),
+      "Send Jira's \"user created\" e-mail on create (only then). Default `false`.");
+  notify.computed = true;
+  notify.default_value = tf::Value::Bool(false);
+  a.push_back(notify);
+  return s;
+}
+
+// Keeps the reference spelling when Jira's differs only in letter case.
+tf::Value SameOrJira(const tf::Value& reference, const std::string& jira_value) {
+  if (reference.is_known() && EqualsIgnoreCase(reference.as_string(), jira_value)) return reference;
+  return tf::Value::String(jira_value);
+}
+
+class UserResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "jira_user"; }
+  tf::Schema GetSchema() const override { return UserSchema(); }
+  void Configure(const std::any& data, tf::Diagnostics& diags) override {
+    jira_.Configure(data, diags);
+  }
+
+  void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
+    if (req.proposed_new_state.is_null()) return;  // destroy
+    tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
+    const tf::Value& prior = req.prior_state;
+    if (req.config.attr("display_name").is_null()) {
+      // Not configured: defaults to the name on create, and follows a rename when it was
+      // still the default; otherwise whatever Jira has stays.
+      tf::Value display = plan.attr("name");
+      if (!prior.is_null()) {
+        bool renamed = plan.attr("name") != prior.attr("name");
+        bool was_default = prior.attr("display_name") == prior.attr("name");
+        if (!(renamed && was_default)) display = prior.attr("display_name");
+      }
+      plan = plan.WithAttr("display_name", display);
+    }
+    if (!prior.is_null()) {
+      plan = plan.WithAttr("id", prior.attr("id")).WithAttr("key", prior.attr("key"));
+    }
+    resp.planned_state = plan;
+  }
+
+  void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    const tf::Value& plan = req.planned_state;
+    jira::NewUser nu;
+    nu.name = tf::GetString(plan, "name").value_or("");
+    nu.email = tf::GetString(plan, "email").value_or("");
+    nu.display_name = tf::GetString(plan, "display_name").value_or(nu.name);
+    nu.password = tf::GetString(plan, "password");
+    nu.notify = tf::GetBool(plan, "notify").value_or(false);
+
+    auto created = client->CreateUser(nu);
+    std::optional<jira::User> user;
+    if (created.ok()) {
+      user = created.value();
+    } else if (MayHaveBeenApplied(created.error())) {
+      // The request may have reached Jira with its answer lost: adopt the user only if it
+      // is the one we asked for, so a retry never duplicates and nothing is orphaned.
+      auto found = client->GetUserByName(nu.name);
+      if (found.ok() && EqualsIgnoreCase(found->email, nu.email) &&
+          found->display_name == nu.display_name) {
+        tf::log::Info("adopting user created by a request whose answer was lost",
+                      {{"name", nu.name}});
+        user = found.value();
+      }
+    }
+    if (!user) {
+      const jira::Error& e = created.error();
+      AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
+      if (e.IsAlreadyExists()) {
+        diags.AddAttributeError(tf::Path().AtName("name"), "Jira user already exists",
+                                "To manage the existing user, import it: terraform import "
+                                "<address> " + nu.name);
+      }
+      resp.state = tf::Value::Null(plan.type());
+      return;
+    }
+    resp.state = StateFrom(*user, plan);
+    bool want_active = tf::GetBool(plan, "active").value_or(true);
+    if (user->active != want_active) {
+      jira::UserChanges changes;
+      changes.active = want_active;
+      auto updated = client->UpdateUser(user->key, changes);
+      if (!updated.ok()) {
+        AddJiraError(diags, "Created Jira user \"" + nu.name + "\" but could not set active",
+                     updated.error(), kUserFields);
+        Reread(*client, user->key, plan, resp.state);
+        return;
+      }
+      resp.state = StateFrom(updated.value(), plan);
+    }
+  }
+
+  void Read(const tf::ReadRequest& req, tf::ReadResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    const tf::Value& state = req.current_state;
+    std::string id = tf::GetString(state, "id").value_or("");
+    auto user = client->GetUserByKey(id);
+    if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound &&
+        state.attr("name").is_null()) {
+      user = client->GetUserByName(id);  // import by username
+    }
+    if (!user.ok()) {
+      if (user.error().kind == jira::ErrorKind::kNotFound) {
+        resp.state = tf::Value::Null(state.type());
+        return;
+      }
+      AddJiraError(diags, "Cannot read Jira user \"" + id + "\"", user.error());
+      return;
+    }
+    resp.state = StateFrom(user.value(), state);
+  }
+
+  void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    const tf::Value& plan = req.planned_state;
+    const tf::Value& prior = req.prior_state;
+    std::string key = tf::GetString(prior, "key").value_or("");
+
+    jira::UserChanges changes;
+    bool any = false;
+    auto changed = [&](const char* attr) { return plan.attr(attr) != prior.attr(attr); };
+    if (changed("name")) { changes.name = tf::GetString(plan, "name"); any = true; }
+    if (changed("email")) { changes.email = tf::GetString(plan, "email"); any = true; }
+    if (changed("display_name") && plan.attr("display_name").is_known()) {
+      changes.display_name = tf::GetString(plan, "display_name");
+      any = true;
+    }
+    if (changed("active")) { changes.active = tf::GetBool(plan, "active"); any = true; }
+    // Until every step succeeds, state describes Jira with the prior password.
+    tf::Value reference = plan.WithAttr("password", prior.attr("password"));
+    if (any) {
+      auto updated = client->UpdateUser(key, changes);
+      if (!updated.ok()) {
+        AddJiraError(diags, "Cannot update Jira user \"" + key + "\"", updated.error(),
+                     kUserFields);
+        resp.state = prior;
+        Reread(*client, key, reference, resp.state);
+        return;
+      }
+      resp.state = StateFrom(updated.value(), reference);
+    } else {
+      resp.state = reference;
+    }
+    const tf::Value& password = plan.attr("password");
+    if (changed("password") && password.is_known()) {
+      auto set = client->SetPassword(key, password.as_string());
+      if (!set.ok()) {
+        AddJiraError(diags, "Cannot change the password of Jira user \"" + key + "\"",
+                     set.error(), kUserFields);
+        return;  // state keeps the prior password
+      }
+    }
+    resp.state = resp.state.WithAttr("password", password);
+  }
+
+  void Delete(const tf::DeleteRequest& req, tf::DeleteResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    std::string key = tf::GetString(req.prior_state, "key").value_or("");
+    auto st = client->DeleteUser(key);
+    if (st.ok() || st.error().kind == jira::ErrorKind::kNotFound) return;
+    if (MayHaveBeenApplied(st.error())) {
+      auto check = client->GetUserByKey(key);
+      if (!check.ok() && check.error().kind == jira::ErrorKind::kNotFound) return;
+    }
+    AddJiraError(diags, "Cannot delete Jira user \"" + key + "\"", st.error());
+  }
+
+  void ImportState(const tf::ImportRequest& req, tf::ImportResponse& resp) override {
+    if (req.id.empty()) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "Import a jira_user by its username or its user key.");
+      return;
+    }
+    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id));
+  }
+
+ private:
+  // Builds state from Jira's user; `reference` (plan or prior state) supplies what Jira
+  // does not return (password, notify) and the spelling of case-insensitive values.
+  tf::Value StateFrom(const jira::User& u, const tf::Value& reference) const {
+    tf::Value notify = reference.attr("notify");
+    if (!notify.is_known()) notify = tf::Value::Bool(false);
+    tf::Value password = reference.attr("password");
+    if (password.is_unknown()) password = tf::Value::Null(tf::Type::String());
+    return tf::Value::ObjectOf(
+        GetSchema().ImpliedType(),
+        {{"id", tf::Value::String(u.key)},
+         {"key", tf::Value::String(u.key)},
+         {"name", SameOrJira(reference.attr("name"), u.name)},
+         {"email", SameOrJira(reference.attr("email"), u.email)},
+         {"display_name", tf::Value::String(u.display_name)},
+         {"password", password},
+         {"active", tf::Value::Bool(u.active)},
+         {"notify", notify}});
+  }
+
+  // After a failed step, replaces `state` with what Jira now holds (when it can be read).
+  void Reread(jira::Client& client, const std::string& key, const tf::Value& reference,
+              tf::Value& state) const {
+    auto now = client.GetUserByKey(key);
+    if (now.ok()) state = StateFrom(now.value(), reference);
+  }
+
+  JiraAccess jira_;
+};
+
+}  // namespace
+
+std::unique_ptr<tf::Resource> NewUserResource() { return std::make_unique<UserResource>(); }
+
+}  // namespace tfjira
