@@ -315,8 +315,10 @@ struct Server::Impl {
       diags.AddError("Internal error in provider", "A resource factory returned nothing.");
       return nullptr;
     }
-    instance->Configure(ProviderData(), diags);
-    if (diags.HasError()) return nullptr;
+    Diagnostics configure_diags;
+    instance->Configure(ProviderData(), configure_diags);
+    diags.Append(configure_diags);
+    if (configure_diags.HasError()) return nullptr;
     return instance;
   }
 };
