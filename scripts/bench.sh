@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every bench_* program of a build and prints what it reports.
+# usage: scripts/bench.sh [build-dir]   (default: build)
+set -euo pipefail
+build="${1:-$(cd "$(dirname "$0")/.." && pwd)/build}"
+found=0
+for dir in "$build/bench" "$build/bin"; do
+  [ -d "$dir" ] || continue
+  for b in "$dir"/bench_*; do
+    [ -x "$b" ] && [ -f "$b" ] || continue
+    found=1
+    echo "== $(basename "$b")"
+    "$b"
+    echo
+  done
+done
+if [ "$found" = 0 ]; then
+  echo "no bench_* programs in $build/bench or $build/bin; build them first (cmake --build $build --target bench_handshake)" >&2
+  exit 1
+fi
