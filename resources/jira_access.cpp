@@ -49,7 +49,7 @@ void AddJiraError(tf::Diagnostics& diags, const std::string& summary, const jira
     if (!rest.empty()) diags.AddError(summary, "Jira: " + rest);
     return;
   }
-  std::string detail = "Jira: " + error.Message();
+  std::string detail = error.Message();
   if (error.IsCaptchaLockout()) {
     detail = "Jira has locked the account behind a CAPTCHA after too many failed logins "
              "(X-Authentication-Denied-Reason: " + error.denied_reason +

@@ -1,0 +1,371 @@
+#include "resources/testing/fake_client.h"
+
+#include <algorithm>
+
+#include "resources/jira_access.h"
+
+namespace tfjira::testing {
+
+using jira::Error;
+using jira::ErrorKind;
+
+FakeJira::FakeJira() {
+  users["admin"] = {{"admin", "admin", "admin@example.com", "Administrator", true, {}}, "admin"};
+  groups["jira-administrators"] = {"admin"};
+}
+
+Error FakeJira::NotFound(std::string message) {
+  Error e;
+  e.kind = ErrorKind::kNotFound;
+  e.http_status = 404;
+  e.messages = {std::move(message)};
+  return e;
+}
+
+Error FakeJira::Invalid(std::string message, std::map<std::string, std::string> fields) {
+  Error e;
+  e.kind = ErrorKind::kInvalid;
+  e.http_status = 400;
+  if (!message.empty()) e.messages = {std::move(message)};
+  e.field_errors = std::move(fields);
+  return e;
+}
+
+Error FakeJira::Transport() {
+  Error e;
+  e.kind = ErrorKind::kTransport;
+  e.messages = {"connection reset by peer"};
+  return e;
+}
+
+void FakeJira::FailNext(const std::string& method, Error error, int times, bool apply_first) {
+  std::lock_guard lock(mu_);
+  failures_[method] = {std::move(error), times, apply_first};
+}
+
+int FakeJira::Calls(const std::string& method) const {
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(method);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+std::optional<FakeJira::Failure> FakeJira::Enter(const std::string& method) {
+  ++calls_[method];
+  auto it = failures_.find(method);
+  if (it == failures_.end() || it->second.times <= 0) return std::nullopt;
+  --it->second.times;
+  return it->second;
+}
+
+// Runs `body` unless a failure is scripted; a lost-answer failure runs it and still fails.
+#define FAKE_CALL(method, ...)                                            \
+  std::lock_guard lock(mu_);                                                 \
+  auto fake_run_ = [&]() -> std::optional<Error> { __VA_ARGS__; return std::nullopt; }; \
+  if (auto f = Enter(method)) {                                              \
+    if (f->apply_first) fake_run_();                                         \
+    return f->error;                                                         \
+  }                                                                          \
+  if (auto e = fake_run_()) return *e
+
+FakeJira::StoredUser* FakeJira::FindUserByName(std::string_view name) {
+  for (auto& [key, u] : users) {
+    if (EqualsIgnoreCase(u.user.name, name)) return &u;
+  }
+  return nullptr;
+}
+
+std::string FakeJira::FindGroup(std::string_view name) const {
+  for (const auto& [g, members] : groups) {
+    if (EqualsIgnoreCase(g, name)) return g;
+  }
+  return "";
+}
+
+jira::User FakeJira::WithGroups(const jira::User& u, bool with_groups) const {
+  jira::User out = u;
+  out.groups.clear();
+  if (!with_groups) return out;
+  for (const auto& [g, members] : groups) {
+    if (std::find(members.begin(), members.end(), u.key) != members.end()) out.groups.push_back(g);
+  }
+  return out;
+}
+
+jira::Result<jira::ServerInfo> FakeJira::GetServerInfo() {
+  FAKE_CALL("GetServerInfo", {});
+  jira::ServerInfo info;
+  info.version = "9.12.2";
+  info.deployment_type = deployment_type;
+  return info;
+}
+
+jira::Result<jira::User> FakeJira::GetMyself() {
+  FAKE_CALL("GetMyself", {});
+  if (myself_error) return *myself_error;
+  return users["admin"].user;
+}
+
+jira::Result<std::vector<jira::Permission>> FakeJira::GetPermissions() {
+  FAKE_CALL("GetPermissions", {});
+  return std::vector<jira::Permission>{{"ADMINISTER_PROJECTS", "Administer Projects", "PROJECT"},
+                                       {"BROWSE_PROJECTS", "Browse Projects", "PROJECT"},
+                                       {"APP_PERMISSION", "From an app", "PROJECT"},
+                                       {"ADMINISTER", "Jira Administrators", "GLOBAL"}};
+}
+
+jira::Result<jira::User> FakeJira::CreateUser(const jira::NewUser& nu) {
+  std::optional<jira::User> created;
+  FAKE_CALL("CreateUser", {
+    if (FindUserByName(nu.name)) {
+      return Invalid("", {{"username", "A user with that username already exists."}});
+    }
+    std::string key = "JIRAUSER" + std::to_string(next_user++);
+    users[key] = {{key, nu.name, nu.email, nu.display_name, true, {}}, nu.password.value_or("")};
+    last_password = nu.password;
+    created = users[key].user;
+  });
+  return *created;
+}
+
+jira::Result<jira::User> FakeJira::GetUserByName(std::string_view username, bool with_groups) {
+  FAKE_CALL("GetUserByName", {});
+  if (auto* u = FindUserByName(username)) return WithGroups(u->user, with_groups);
+  return NotFound("The user named '" + std::string(username) + "' does not exist");
+}
+
+jira::Result<jira::User> FakeJira::GetUserByKey(std::string_view key, bool with_groups) {
+  FAKE_CALL("GetUserByKey", {});
+  auto it = users.find(std::string(key));
+  if (it == users.end()) return NotFound("The user with the key '" + std::string(key) + "' does not exist");
+  return WithGroups(it->second.user, with_groups);
+}
+
+jira::Result<jira::User> FakeJira::UpdateUser(std::string_view key, const jira::UserChanges& c) {
+  auto it = users.find(std::string(key));
+  FAKE_CALL("UpdateUser", {
+    if (it == users.end()) return NotFound("The user does not exist");
+    if (c.name && !EqualsIgnoreCase(*c.name, it->second.user.name) && FindUserByName(*c.name)) {
+      return Invalid("", {{"username", "A user with that username already exists."}});
+    }
+    if (c.name) it->second.user.name = *c.name;
+    if (c.email) it->second.user.email = *c.email;
+    if (c.display_name) it->second.user.display_name = *c.display_name;
+    if (c.active) it->second.user.active = *c.active;
+  });
+  return it->second.user;
+}
+
+jira::Status FakeJira::SetPassword(std::string_view key, std::string_view password) {
+  FAKE_CALL("SetPassword", {
+    auto it = users.find(std::string(key));
+    if (it == users.end()) return NotFound("The user does not exist");
+    it->second.password = std::string(password);
+    last_password = std::string(password);
+  });
+  return jira::OkStatus();
+}
+
+jira::Status FakeJira::DeleteUser(std::string_view key) {
+  FAKE_CALL("DeleteUser", {
+    if (!users.erase(std::string(key))) return NotFound("The user does not exist");
+    for (auto& [g, members] : groups) std::erase(members, std::string(key));
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<std::vector<jira::User>> FakeJira::SearchUsers(std::string_view, int, int, bool) {
+  return std::vector<jira::User>{};
+}
+
+jira::Result<jira::Group> FakeJira::CreateGroup(std::string_view name) {
+  FAKE_CALL("CreateGroup", {
+    if (!FindGroup(name).empty() || FindUserByName(name)) {
+      return Invalid("A group or user with this name already exists.");
+    }
+    groups[std::string(name)] = {};
+  });
+  return jira::Group{std::string(name)};
+}
+
+jira::Result<jira::Group> FakeJira::GetGroup(std::string_view name) {
+  FAKE_CALL("GetGroup", {});
+  std::string g = FindGroup(name);
+  if (g.empty()) return NotFound("The group named '" + std::string(name) + "' does not exist");
+  return jira::Group{g};
+}
+
+jira::Status FakeJira::DeleteGroup(std::string_view name, std::optional<std::string>) {
+  FAKE_CALL("DeleteGroup", {
+    std::string g = FindGroup(name);
+    if (g.empty()) return NotFound("The group does not exist");
+    groups.erase(g);
+    for (auto& [id, s] : schemes) {
+      std::erase_if(s.grants, [&](const jira::PermissionGrant& gr) {
+        return gr.holder.type == "group" && EqualsIgnoreCase(gr.holder.parameter, g);
+      });
+    }
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<jira::MembersPage> FakeJira::GetGroupMembersPage(std::string_view group, int64_t,
+                                                              int, bool inactive) {
+  auto all = GetAllGroupMembers(group, inactive);
+  if (!all.ok()) return all.error();
+  jira::MembersPage page;
+  page.values = all.value();
+  page.total = static_cast<int64_t>(page.values.size());
+  return page;
+}
+
+jira::Result<std::vector<jira::User>> FakeJira::GetAllGroupMembers(std::string_view group, bool) {
+  FAKE_CALL("GetAllGroupMembers", {});
+  std::string g = FindGroup(group);
+  if (g.empty()) return NotFound("The group does not exist");
+  std::vector<jira::User> out;
+  for (const auto& key : groups[g]) out.push_back(users[key].user);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+jira::Result<std::vector<std::string>> FakeJira::PickGroups(std::string_view, int) {
+  return std::vector<std::string>{};
+}
+
+jira::Status FakeJira::AddUserToGroup(std::string_view group, std::string_view username) {
+  FAKE_CALL("AddUserToGroup", {
+    std::string g = FindGroup(group);
+    if (g.empty()) return NotFound("The group does not exist");
+    auto* u = FindUserByName(username);
+    if (!u) return Invalid("Cannot add user. '" + std::string(username) + "' does not exist");
+    auto& members = groups[g];
+    if (std::find(members.begin(), members.end(), u->user.key) != members.end()) {
+      return Invalid("Cannot add user '" + std::string(username) +
+                     "', user is already a member of '" + g + "'");
+    }
+    members.push_back(u->user.key);
+  });
+  return jira::OkStatus();
+}
+
+jira::Status FakeJira::RemoveUserFromGroup(std::string_view group, std::string_view username) {
+  FAKE_CALL("RemoveUserFromGroup", {
+    auto* u = FindUserByName(username);
+    if (!u) return NotFound("The user does not exist");
+    std::string g = FindGroup(group);
+    if (g.empty()) return NotFound("The group does not exist");
+    auto& members = groups[g];
+    auto it = std::find(members.begin(), members.end(), u->user.key);
+    if (it == members.end()) {
+      return Invalid("Cannot remove user '" + std::string(username) + "' from group '" + g +
+                     "' since user is not a member of '" + g + "'");
+    }
+    members.erase(it);
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<std::vector<jira::PermissionScheme>> FakeJira::ListPermissionSchemes(bool with_grants) {
+  FAKE_CALL("ListPermissionSchemes", {});
+  std::vector<jira::PermissionScheme> out;
+  for (auto [id, s] : schemes) {
+    if (!with_grants) s.grants.clear();
+    out.push_back(s);
+  }
+  return out;
+}
+
+jira::Result<jira::PermissionScheme> FakeJira::CreatePermissionScheme(const jira::PermissionScheme& s) {
+  int64_t id = 0;
+  FAKE_CALL("CreatePermissionScheme", {
+    for (const auto& [i, other] : schemes) {
+      if (EqualsIgnoreCase(other.name, s.name)) return Invalid("A Scheme with this name already exists.");
+    }
+    id = next_id++;
+    jira::PermissionScheme stored = s;
+    stored.id = id;
+    for (auto& g : stored.grants) g.id = next_id++;
+    schemes[id] = stored;
+  });
+  return schemes[id];
+}
+
+jira::Result<jira::PermissionScheme> FakeJira::GetPermissionScheme(int64_t id) {
+  FAKE_CALL("GetPermissionScheme", {});
+  auto it = schemes.find(id);
+  if (it == schemes.end()) return NotFound("Permission scheme not found");
+  return it->second;
+}
+
+jira::Result<jira::PermissionScheme> FakeJira::UpdatePermissionScheme(
+    int64_t id, std::string_view name, std::string_view description,
+    const std::optional<std::vector<jira::PermissionGrant>>& grants) {
+  auto it = schemes.find(id);
+  FAKE_CALL("UpdatePermissionScheme", {
+    if (it == schemes.end()) return NotFound("Permission scheme not found");
+    it->second.name = std::string(name);
+    it->second.description = std::string(description);
+    if (grants) {
+      it->second.grants = *grants;
+      for (auto& g : it->second.grants) g.id = next_id++;
+    }
+  });
+  return it->second;
+}
+
+jira::Status FakeJira::DeletePermissionScheme(int64_t id) {
+  FAKE_CALL("DeletePermissionScheme", {
+    if (!schemes.erase(id)) return NotFound("Permission scheme not found");
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<std::vector<jira::PermissionGrant>> FakeJira::ListGrants(int64_t scheme_id) {
+  FAKE_CALL("ListGrants", {});
+  auto it = schemes.find(scheme_id);
+  if (it == schemes.end()) return NotFound("Permission scheme not found");
+  return it->second.grants;
+}
+
+jira::Result<jira::PermissionGrant> FakeJira::AddGrant(int64_t scheme_id,
+                                                       const jira::PermissionGrant& grant) {
+  jira::PermissionGrant stored = grant;
+  FAKE_CALL("AddGrant", {
+    auto it = schemes.find(scheme_id);
+    if (it == schemes.end()) return NotFound("Permission scheme not found");
+    if (grant.holder.type == "group" && FindGroup(grant.holder.parameter).empty()) {
+      return Invalid("Group " + grant.holder.parameter + " does not exist");
+    }
+    stored.id = next_id++;
+    it->second.grants.push_back(stored);
+  });
+  return stored;
+}
+
+jira::Result<jira::PermissionGrant> FakeJira::GetGrant(int64_t scheme_id, int64_t grant_id) {
+  FAKE_CALL("GetGrant", {});
+  auto it = schemes.find(scheme_id);
+  if (it != schemes.end()) {
+    for (const auto& g : it->second.grants) {
+      if (g.id == grant_id) return g;
+    }
+  }
+  return NotFound("Grant not found");
+}
+
+jira::Status FakeJira::DeleteGrant(int64_t scheme_id, int64_t grant_id) {
+  FAKE_CALL("DeleteGrant", {
+    auto it = schemes.find(scheme_id);
+    if (it == schemes.end()) return NotFound("Permission scheme not found");
+    auto n = std::erase_if(it->second.grants,
+                           [&](const jira::PermissionGrant& g) { return g.id == grant_id; });
+    if (n == 0) return NotFound("Grant not found");
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<jira::PermissionScheme> FakeJira::AssignSchemeToProject(std::string_view, int64_t) {
+  return NotFound("No projects in the fake");
+}
+
+}  // namespace tfjira::testing
