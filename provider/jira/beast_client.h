@@ -31,8 +31,8 @@ class BeastClient final : public Client {
   Result<std::vector<Permission>> GetPermissions() override;
 
   Result<User> CreateUser(const NewUser& user) override;
-  Result<User> GetUserByName(std::string_view username, bool with_groups) override;
-  Result<User> GetUserByKey(std::string_view key, bool with_groups) override;
+  Result<User> GetUserByName(std::string_view username, bool with_groups = false) override;
+  Result<User> GetUserByKey(std::string_view key, bool with_groups = false) override;
   Result<User> UpdateUser(std::string_view key, const UserChanges& changes) override;
   Status SetPassword(std::string_view key, std::string_view password) override;
   Status DeleteUser(std::string_view key) override;
@@ -41,7 +41,8 @@ class BeastClient final : public Client {
 
   Result<Group> CreateGroup(std::string_view name) override;
   Result<Group> GetGroup(std::string_view name) override;
-  Status DeleteGroup(std::string_view name, std::optional<std::string> swap_group) override;
+  Status DeleteGroup(std::string_view name,
+                     std::optional<std::string> swap_group = std::nullopt) override;
   Result<MembersPage> GetGroupMembersPage(std::string_view group, int64_t start_at,
                                           int max_results, bool include_inactive) override;
   Result<std::vector<User>> GetAllGroupMembers(std::string_view group,
@@ -55,7 +56,7 @@ class BeastClient final : public Client {
   Result<PermissionScheme> GetPermissionScheme(int64_t id) override;
   Result<PermissionScheme> UpdatePermissionScheme(
       int64_t id, std::string_view name, std::string_view description,
-      const std::optional<std::vector<PermissionGrant>>& grants) override;
+      const std::optional<std::vector<PermissionGrant>>& grants = std::nullopt) override;
   Status DeletePermissionScheme(int64_t id) override;
   Result<std::vector<PermissionGrant>> ListGrants(int64_t scheme_id) override;
   Result<PermissionGrant> AddGrant(int64_t scheme_id, const PermissionGrant& grant) override;
