@@ -115,7 +115,13 @@ std::string Presence(const tf::Attribute& a) {
 
 std::string AttributeDescription(const tf::Attribute& a, bool is_resource) {
   std::string text = CellText(a.description);
-  if (a.default_value) AppendSentence(text, "Defaults to `" + DefaultText(*a.default_value) + "`.");
+  if (a.default_value) {
+    // Descriptions often state the default already ("Default `false`."); say it once.
+    std::string value = "`" + DefaultText(*a.default_value) + "`";
+    if (text.find("Default " + value) == std::string::npos && text.find("Defaults to " + value) == std::string::npos) {
+      AppendSentence(text, "Defaults to " + value + ".");
+    }
+  }
   if (is_resource && a.requires_replace) AppendSentence(text, "Changing it forces a new resource.");
   if (a.deprecated) {
     AppendSentence(text, a.deprecation_message.empty() ? "Deprecated." : "Deprecated: " + CellText(a.deprecation_message));

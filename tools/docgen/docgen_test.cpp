@@ -72,9 +72,13 @@ ProviderDocInput SampleProvider() {
   active.optional = true;
   active.computed = true;
   active.default_value = tf::Value::Bool(true);
+  auto notify = Attr("notify", tf::Type::Bool(), "Send mail. Default `false`.");
+  notify.optional = true;
+  notify.computed = true;
+  notify.default_value = tf::Value::Bool(false);
   auto tags = Attr("tags", tf::Type::Set(tf::Type::String()), "Tags.");
   tags.optional = true;
-  thing.block.attributes = {id, name, secret, active, tags};
+  thing.block.attributes = {id, name, secret, active, notify, tags};
 
   auto grant = std::make_shared<tf::Block>();
   auto permission = Attr("permission", tf::Type::String(), "Permission key.");
@@ -125,6 +129,7 @@ TEST(DocgenTest, ResourcePageHasFrontmatterExampleTablesAndImport) {
   EXPECT_THAT(page, HasSubstr("| `name` | String | Required | The name; it may contain \\| pipes. "
                               "Changing it forces a new resource. |\n"
                               "| `active` | Boolean | Optional, Computed | Whether it is active. Defaults to `true`. |\n"
+                              "| `notify` | Boolean | Optional, Computed | Send mail. Default `false`. |\n"
                               "| `secret` | String | Optional, Sensitive | A secret. |\n"
                               "| `tags` | Set of String | Optional | Tags. |\n"
                               "| `grant` | Block Set | Optional | See [below](#nested-schema-for-grant). |\n"));
