@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "provider/core/json_tree.h"
 
@@ -317,6 +318,27 @@ std::optional<double> Number::ToExactDouble() const {
 
 // ---- Value ----------------------------------------------------------------------------------
 
+namespace {
+
+// One string per element that identifies it exactly, when every element is a known
+// primitive; nullopt otherwise. Lets large sets dedupe and compare in O(n log n).
+std::optional<std::vector<std::string>> PrimitiveKeys(const std::vector<Value>& items) {
+  std::vector<std::string> keys;
+  keys.reserve(items.size());
+  for (const auto& v : items) {
+    if (!v.is_known()) return std::nullopt;
+    switch (v.type().kind()) {
+      case TypeKind::kString: keys.push_back("s" + v.as_string()); break;
+      case TypeKind::kNumber: keys.push_back("n" + v.as_number().text()); break;
+      case TypeKind::kBool: keys.push_back(v.as_bool() ? "t" : "f"); break;
+      default: return std::nullopt;
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
 struct Value::Payload {
   std::string str;
   tf::Number num;
@@ -379,11 +401,19 @@ Value Value::List(Type element, std::vector<Value> items) {
 Value Value::Set(Type element, std::vector<Value> items) {
   std::vector<Value> unique;
   unique.reserve(items.size());
-  for (auto& item : items) {
-    // Unknown elements never compare equal to anything, as in cty.
-    bool dup = !item.is_unknown() &&
-               std::any_of(unique.begin(), unique.end(), [&](const Value& u) { return u == item; });
-    if (!dup) unique.push_back(std::move(item));
+  if (auto keys = PrimitiveKeys(items)) {
+    // Fast path for the common set of strings or numbers: hashing instead of pairwise ==.
+    std::unordered_set<std::string> seen;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (seen.insert((*keys)[i]).second) unique.push_back(std::move(items[i]));
+    }
+  } else {
+    for (auto& item : items) {
+      // Unknown elements never compare equal to anything, as in cty.
+      bool dup = !item.is_unknown() &&
+                 std::any_of(unique.begin(), unique.end(), [&](const Value& u) { return u == item; });
+      if (!dup) unique.push_back(std::move(item));
+    }
   }
   Value v = List(std::move(element), std::move(unique));
   v.type_ = Type::Set(v.type_.element());
@@ -522,6 +552,13 @@ bool Value::operator==(const Value& other) const {
     case TypeKind::kTuple: return a.items == b.items;
     case TypeKind::kSet: {
       if (a.items.size() != b.items.size()) return false;
+      auto ka = PrimitiveKeys(a.items);
+      auto kb = ka ? PrimitiveKeys(b.items) : std::nullopt;
+      if (ka && kb) {
+        std::sort(ka->begin(), ka->end());
+        std::sort(kb->begin(), kb->end());
+        return *ka == *kb;
+      }
       std::vector<bool> used(b.items.size(), false);
       for (const auto& x : a.items) {
         bool found = false;

@@ -191,3 +191,26 @@ TEST(ValueTest, DebugStringIsCtyLike) {
 
 }  // namespace
 }  // namespace tf
+
+namespace tf {
+namespace {
+
+TEST(ValueTest, LargeSetsDedupeAndCompare) {
+  std::vector<Value> a, b;
+  for (int i = 0; i < 20000; ++i) {
+    a.push_back(Value::String("user" + std::to_string(i % 10000)));
+    b.push_back(Value::String("user" + std::to_string(9999 - i % 10000)));
+  }
+  Value sa = Value::Set(Type::String(), a);
+  Value sb = Value::Set(Type::String(), b);
+  EXPECT_EQ(sa.items().size(), 10000u);
+  EXPECT_EQ(sa, sb);
+  EXPECT_NE(sa, Value::Set(Type::String(), std::vector<Value>(a.begin(), a.begin() + 9999)));
+  // Mixed known/unknown sets take the general path and keep unknown elements.
+  Value mixed = Value::Set(Type::String(), {Value::Unknown(Type::String()), Value::String("x"),
+                                            Value::String("x"), Value::Unknown(Type::String())});
+  EXPECT_EQ(mixed.items().size(), 3u);
+}
+
+}  // namespace
+}  // namespace tf
