@@ -1,0 +1,210 @@
+// Wire-level client behaviour against a scripted HTTP server: the cases the emulator cannot
+// stage (stale reads after a lost create, gateway timeouts, odd bodies, idle closes).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "provider/jira/beast_client.h"
+#include "provider/jira/script_server.h"
+
+namespace jira {
+namespace {
+
+using testing::ScriptReply;
+using testing::ScriptRequest;
+using testing::ScriptServer;
+using std::chrono::milliseconds;
+
+constexpr char kUserJson[] =
+    R"({"key":"JIRAUSER10100","name":"bob","emailAddress":"b@x","displayName":"Bob","active":true})";
+
+ClientConfig Config(const std::string& url, std::vector<std::string>* log = nullptr) {
+  ClientConfig c;
+  c.base_url = url;
+  c.username = "admin";
+  c.password = "Sup3r-Secret-Admin";
+  c.retry_base_delay = milliseconds(1);
+  c.retry_max_delay = milliseconds(10);
+  c.request_timeout = milliseconds(5000);
+  if (log) c.log = [log](std::string_view l) { log->emplace_back(l); };
+  return c;
+}
+
+std::shared_ptr<BeastClient> Make(ClientConfig cfg) {
+  auto c = NewBeastClient(std::move(cfg));
+  EXPECT_TRUE(c.ok());
+  return std::static_pointer_cast<BeastClient>(*c);
+}
+
+int Count(const std::vector<ScriptRequest>& reqs, const std::string& method) {
+  int n = 0;
+  for (const auto& r : reqs) n += r.method == method;
+  return n;
+}
+
+TEST(ClientScriptTest, AlreadyExistsAfterALostCreateResolvesToTheExistingUser) {
+  std::atomic<int> posts{0}, gets{0};
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "POST") {
+      if (posts++ == 0) return std::nullopt;  // committed, answer lost
+      return ScriptReply{400, R"({"errorMessages":[],"errors":{"username":"A user with that username already exists."}})"};
+    }
+    // The first read is stale (another node has not seen the write yet).
+    if (gets++ == 0) return ScriptReply{404, R"({"errorMessages":["The user named 'bob' does not exist"],"errors":{}})"};
+    return ScriptReply{200, kUserJson};
+  });
+  auto c = Make(Config(server.url()));
+  auto u = c->CreateUser(NewUser{"bob", "b@x", "Bob", std::string("Pw-For-Bob-123"), false});
+  ASSERT_TRUE(u.ok()) << u.error().Message();
+  EXPECT_EQ(u->key, "JIRAUSER10100");
+  EXPECT_EQ(posts.load(), 2);
+  EXPECT_EQ(gets.load(), 2);
+}
+
+TEST(ClientScriptTest, AlreadyExistsWithoutALostResponseIsAnError) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{400, R"({"errorMessages":["A group or user with this name already exists."],"errors":{}})"};
+  });
+  auto g = Make(Config(server.url()))->CreateGroup("devs");
+  ASSERT_FALSE(g.ok());
+  EXPECT_TRUE(g.error().IsAlreadyExists());
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(ClientScriptTest, GatewayTimeoutOnCreateChecksBeforeResending) {
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "POST") return ScriptReply{504, "<html><body>Gateway Timeout</body></html>", "text/html"};
+    if (r.target.find("/group/member") != std::string::npos) {
+      return ScriptReply{200, R"({"startAt":0,"maxResults":1,"total":0,"isLast":true,"values":[]})"};
+    }
+    return ScriptReply{200, R"({"total":1,"groups":[{"name":"Devs"}]})"};  // picker
+  });
+  auto g = Make(Config(server.url()))->CreateGroup("devs");
+  ASSERT_TRUE(g.ok()) << g.error().Message();
+  EXPECT_EQ(g->name, "Devs");
+  EXPECT_EQ(Count(server.requests(), "POST"), 1);
+}
+
+TEST(ClientScriptTest, GetGroupUsesMemberPageThenPickerWithEncodedNames) {
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.target.find("/group/member") != std::string::npos) {
+      return ScriptReply{200, R"({"startAt":0,"maxResults":1,"total":3,"isLast":false,"values":[]})"};
+    }
+    return ScriptReply{200, R"({"groups":[{"name":"A&B team extra"},{"name":"A&B Team"}]})"};
+  });
+  auto g = Make(Config(server.url() + "/ctx"))->GetGroup("a&b team");
+  ASSERT_TRUE(g.ok()) << g.error().Message();
+  EXPECT_EQ(g->name, "A&B Team");
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].target, "/ctx/rest/api/2/group/member?groupname=a%26b%20team&maxResults=1");
+  EXPECT_EQ(reqs[1].target, "/ctx/rest/api/2/groups/picker?query=a%26b%20team&maxResults=1000");
+  EXPECT_EQ(reqs[0].headers["Authorization"], "Basic YWRtaW46U3VwM3ItU2VjcmV0LUFkbWlu");
+  EXPECT_EQ(reqs[0].headers["Accept"], "application/json");
+}
+
+TEST(ClientScriptTest, PathSegmentsAreEncoded) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, R"({"id":0,"name":"Default Permission Scheme"})"};
+  });
+  auto s = Make(Config(server.url()))->AssignSchemeToProject("A B/../C", 0);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(server.requests().at(0).target, "/rest/api/2/project/A%20B%2F..%2FC/permissionscheme");
+  EXPECT_EQ(server.requests().at(0).body, R"({"id":0})");
+}
+
+TEST(ClientScriptTest, FailedLoginDisguisedAs200IsUnauthorized) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, "", "", {{"X-Seraph-LoginReason", "AUTHENTICATED_FAILED"}}};
+  });
+  auto me = Make(Config(server.url()))->GetMyself();
+  ASSERT_FALSE(me.ok());
+  EXPECT_EQ(me.error().kind, ErrorKind::kUnauthorized);
+  EXPECT_NE(me.error().Message().find("AUTHENTICATED_FAILED"), std::string::npos);
+}
+
+TEST(ClientScriptTest, EchoedSecretsAreRedacted) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{400, R"({"errorMessages":["rejected Pw-For-Bob-123 and Sup3r-Secret-Admin"],"errors":{"password":"Pw-For-Bob-123 is weak"}})"};
+  });
+  std::vector<std::string> log;
+  auto u = Make(Config(server.url(), &log))
+               ->CreateUser(NewUser{"bob", "b@x", "Bob", std::string("Pw-For-Bob-123"), false});
+  ASSERT_FALSE(u.ok());
+  const std::string m = u.error().Message();
+  EXPECT_EQ(m.find("Pw-For-Bob-123"), std::string::npos) << m;
+  EXPECT_EQ(m.find("Sup3r-Secret-Admin"), std::string::npos) << m;
+  EXPECT_NE(m.find("[redacted]"), std::string::npos);
+  for (const auto& line : log) {
+    EXPECT_EQ(line.find("Pw-For-Bob-123"), std::string::npos);
+    EXPECT_EQ(line.find("Sup3r-Secret-Admin"), std::string::npos);
+  }
+}
+
+TEST(ClientScriptTest, NonJsonSuccessBodyIsAnError) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, "<html>login page</html>", "text/html"};
+  });
+  auto me = Make(Config(server.url()))->GetMyself();
+  ASSERT_FALSE(me.ok());
+  EXPECT_NE(me.error().Message().find("not JSON"), std::string::npos);
+  ScriptServer wrong([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, R"({"name":["not","a","string"]})"};
+  });
+  auto typed = Make(Config(wrong.url()))->GetMyself();
+  ASSERT_FALSE(typed.ok());
+  EXPECT_NE(typed.error().Message().find("unexpected answer"), std::string::npos);
+}
+
+TEST(ClientScriptTest, IdleConnectionClosedByServerIsReplacedWithoutARetry) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    ScriptReply r{200, kUserJson};
+    r.close_after = true;  // keep-alive promised, then closed while idle
+    return r;
+  });
+  std::atomic<int> waits{0};
+  ClientConfig cfg = Config(server.url());
+  cfg.on_backoff = [&](milliseconds) { ++waits; };
+  auto c = Make(cfg);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(c->GetUserByKey("JIRAUSER10100").ok());
+  EXPECT_EQ(waits.load(), 0);
+  EXPECT_EQ(c->connections_opened(), 5u);
+  EXPECT_EQ(server.requests().size(), 5u);
+}
+
+TEST(ClientScriptTest, DroppedPostWithoutProbeIsNotResent) {
+  // Removing a membership is a DELETE (idempotent), but adding one is a POST: after a drop
+  // the client looks the membership up instead of sending the POST blindly.
+  std::atomic<int> posts{0};
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "POST") {
+      ++posts;
+      return std::nullopt;
+    }
+    return ScriptReply{200, R"({"key":"K","name":"bob","groups":{"size":1,"items":[{"name":"DEVS"}]}})"};
+  });
+  auto s = Make(Config(server.url()))->AddUserToGroup("devs", "bob");
+  ASSERT_TRUE(s.ok()) << s.error().Message();
+  EXPECT_EQ(posts.load(), 1);
+  EXPECT_NE(server.requests().back().target.find("expand=groups"), std::string::npos);
+}
+
+TEST(ClientScriptTest, MemberPagingStopsOnIsLastAndOnEmptyPages) {
+  std::atomic<int> calls{0};
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    ++calls;
+    if (r.target.find("startAt=0&") != std::string::npos) {
+      return ScriptReply{200, R"({"startAt":0,"maxResults":50,"total":9,"isLast":false,"values":[{"name":"a"},{"name":"b"}]})"};
+    }
+    // Claims more but returns nothing: the client must not loop forever.
+    return ScriptReply{200, R"({"startAt":2,"maxResults":50,"total":9,"isLast":false,"values":[]})"};
+  });
+  auto all = Make(Config(server.url()))->GetAllGroupMembers("g", false);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_EQ(calls.load(), 2);
+}
+
+}  // namespace
+}  // namespace jira
