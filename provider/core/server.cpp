@@ -634,6 +634,13 @@ ApplyResourceChangeResponse Server::ApplyResourceChange(const ApplyResourceChang
       }
     }
     state = ConformValue(state, type, resp.diagnostics);
+    if (state.is_null() && !resp.diagnostics.HasError()) {
+      resp.diagnostics.AddError(
+          "Missing Resource State After " + std::string(prior.is_null() ? "Create" : "Update"),
+          "The " + req.type_name + " operation succeeded but returned no state. Terraform would "
+          "lose track of the object, so this is always a bug in the provider.");
+      if (!prior.is_null()) state = prior;
+    }
     if (!state.IsWhollyKnown()) {
       std::vector<Path> unknown;
       state = NullUnknowns(state, Path(), unknown);
@@ -703,6 +710,7 @@ ReadDataSourceResponse Server::ReadDataSource(const ReadDataSourceRequest& req) 
     resp.diagnostics.Append(out.diagnostics);
     if (resp.diagnostics.HasError()) return;
     Value state = ConformValue(out.state, e->type, resp.diagnostics);
+    if (resp.diagnostics.HasError()) return;
     if (state.is_null()) {
       resp.diagnostics.AddError("Provider produced null object",
                                 "Reading data source " + req.type_name + " produced a null object. "

@@ -492,6 +492,21 @@ TEST_F(ServerTest, FailedOperationsNeverLoseObjects) {
   EXPECT_EQ(GetString(Dec(partial.new_state), "id"), "half");
 }
 
+TEST_F(ServerTest, SuccessWithoutStateIsAnError) {
+  hooks_->create = [](const CreateRequest&, CreateResponse& r) { r.state = Value::Null(kThing); };
+  Value cplan = Thing({{"id", UnknownS()}, {"name", S("a")}, {"mode", S("basic")}, {"updated", UnknownS()}});
+  auto c = Apply(Value::Null(kThing), cplan, cplan);
+  ASSERT_TRUE(c.diagnostics.HasError());
+  EXPECT_EQ(c.diagnostics.items()[0].summary, "Missing Resource State After Create");
+
+  hooks_->update = [](const UpdateRequest&, UpdateResponse& r) { r.state = Value::Null(kThing); };
+  Value prior = Stored();
+  Value planned = prior.WithAttr("description", S("x"));
+  auto u = Apply(prior, planned, planned);
+  ASSERT_TRUE(u.diagnostics.HasError());
+  EXPECT_EQ(Dec(u.new_state), prior);  // the object is not dropped from state
+}
+
 TEST_F(ServerTest, ExceptionsBecomeDiagnostics) {
   hooks_->create = [](const CreateRequest&, CreateResponse&) { throw std::runtime_error("boom"); };
   Value cplan = Thing({{"id", UnknownS()}, {"name", S("a")}, {"mode", S("basic")}, {"updated", UnknownS()}});
