@@ -70,6 +70,7 @@ std::string Usage() {
   --fail-next N               fault exactly the next N requests
   --retry-after S             Retry-After seconds on injected 429/503 (default 1)
   --rate-limit CAP/REFILL     token bucket per user: capacity and tokens per second
+  --stale-reads               first GET of a user/group/scheme after a write answers 404
   --seed N                    seed of the fault random generator (default 1)
   --threads N                 worker threads (default 4)
   --body-limit BYTES          largest accepted request body (default 1048576; more = 413)
@@ -206,6 +207,8 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
       }
       o->faults.rate_limit_capacity = static_cast<int>(n);
       o->faults.rate_limit_refill_per_s = r;
+    } else if (flag == "--stale-reads") {
+      o->faults.stale_reads = true;
     } else if (flag == "--seed") {
       if (!need()) return CliResult::kError;
       if (!ParseInt(value, 0, INT64_MAX, &n)) return bad("expected a number");

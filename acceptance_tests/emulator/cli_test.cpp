@@ -19,7 +19,7 @@ TEST(Cli, ParsesEveryFlag) {
                    "legacy", "--captcha-after", "3", "--latency-ms", "5", "--fault-rate", "0.25",
                    "--fault-kinds", "429,lost", "--fault-methods", "POST", "--fail-next", "2",
                    "--retry-after", "4", "--rate-limit", "10/2.5", "--seed", "9", "--threads",
-                   "2", "--body-limit", "1000", "--idle-timeout", "5", "--user-search-cap", "7"},
+                   "2", "--body-limit", "1000", "--idle-timeout", "5", "--user-search-cap", "7", "--stale-reads"},
                   &o, &error),
             CliResult::kRun)
       << error;
@@ -50,6 +50,7 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_EQ(o.body_limit, 1000u);
   EXPECT_EQ(o.idle_timeout, std::chrono::seconds(5));
   EXPECT_EQ(o.user_search_cap, 7);
+  EXPECT_TRUE(o.faults.stale_reads);
 }
 
 TEST(Cli, RejectsBadValuesWithTheFlagName) {

@@ -144,6 +144,7 @@ void Router::SetFaults(const Faults& faults) {
   std::lock_guard lock(mu_);
   options_.faults = faults;
   fault_cursor_ = 0;
+  stale_pending_ = false;
   buckets_.clear();
 }
 
@@ -398,13 +399,38 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
     }
   }
 
+  if (options_.faults.stale_reads && stale_pending_ && req.method == "GET") {
+    if (auto stale = StaleNotFound(c, *route)) {
+      stale_pending_ = false;
+      ++fault_stats_["stale"];
+      return decorate(std::move(*stale));
+    }
+  }
+
   Response r = (this->*(route->handler))(c);
+  if (IsMutating(req.method) && r.status >= 200 && r.status < 300) stale_pending_ = true;
   for (auto& [k, v] : rate_headers) r.SetHeader(k, v);
   if (IsMutating(req.method) && r.status >= 200 && r.status < 300) Persist();
   if (fault == "lost") {
     r.delivery = Delivery::kLost;  // committed above, but the caller never hears of it
   }
   return decorate(std::move(r));
+}
+
+std::optional<Response> Router::StaleNotFound(const Ctx& c, const Route& route) {
+  if (route.handler == &Router::GetUser) {
+    std::string who = c.Param("username").empty() ? c.Param("key") : c.Param("username");
+    return ErrorCollection(404, {"The user named '" + who + "' does not exist"});
+  }
+  if (route.handler == &Router::GroupMembers || route.handler == &Router::GetGroup) {
+    return ErrorCollection(404, {"The group named '" + c.Param("groupname") + "' does not exist"});
+  }
+  if (route.handler == &Router::GetScheme || route.handler == &Router::ListGrants ||
+      route.handler == &Router::GetGrant) {
+    return ErrorCollection(404, {"The permission scheme with id '" + c.params[0] +
+                                 "' does not exist."});
+  }
+  return std::nullopt;
 }
 
 Response Router::HandleEmulator(const Request& req, const std::string& path) {
@@ -421,6 +447,7 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
                             {"fail_next", f.fail_next},
                             {"methods", f.methods},
                             {"retry_after_s", f.retry_after_s},
+                            {"stale_reads", f.stale_reads},
                             {"rate_limit_capacity", f.rate_limit_capacity},
                             {"rate_limit_refill_per_s", f.rate_limit_refill_per_s}};
     };
@@ -436,6 +463,7 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
         f.fail_next = j.value("fail_next", 0);
         f.methods = j.value("methods", std::vector<std::string>{});
         f.retry_after_s = j.value("retry_after_s", 1);
+        f.stale_reads = j.value("stale_reads", false);
         f.rate_limit_capacity = j.value("rate_limit_capacity", 0);
         f.rate_limit_refill_per_s = j.value("rate_limit_refill_per_s", 0.0);
         for (const auto& k : f.kinds) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -60,6 +61,8 @@ class Router {
   // Returns the injected fault kind for this request, or "" for none.
   std::string PickFault(const std::string& method);
   void Persist();
+  // The 404 a lagging node would give for this GET, or nullopt if the route has no such read.
+  std::optional<Response> StaleNotFound(const Ctx& c, const Route& route);
 
   // ---- handlers (router_*.cpp)
   Response ServerInfo(Ctx& c);
@@ -117,6 +120,7 @@ class Router {
   std::map<std::string, int64_t> fault_stats_;
   int64_t total_ = 0;
   int64_t request_seq_ = 0;
+  bool stale_pending_ = false;  // a write happened; the next eligible GET reads "stale"
 };
 
 }  // namespace emulator

@@ -1,6 +1,10 @@
 // Per-request context shared by the Router's handler files (internal to the emulator).
 #pragma once
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,16 @@ struct Router::Ctx {
     const std::string* v = query.Get(name);
     if (!v) return fallback;
     return EqualsIgnoreCase(*v, "true");
+  }
+  // An integer query parameter clamped to [min, max]; `fallback` when absent or not a number.
+  int64_t IntParam(const char* name, int64_t fallback, int64_t min, int64_t max) const {
+    const std::string* v = query.Get(name);
+    if (!v || v->empty()) return fallback;
+    errno = 0;
+    char* end = nullptr;
+    long long n = std::strtoll(v->c_str(), &end, 10);  // saturates instead of overflowing
+    if (end == v->c_str() || *end != '\0') return fallback;
+    return std::clamp<int64_t>(n, min, max);
   }
   std::string Api() const { return base + "/rest/api/2"; }
 };

@@ -51,8 +51,8 @@ Response Router::CreateGroup(Ctx& c) {
     name = c.body["name"].get<std::string>();
   }
   if (name.empty()) return ErrorCollection(400, {kEmptyGroupName});
-  if (store_.FindGroup(name) || store_.FindUserByName(name)) {
-    // Crowd checks both groups and users for the name. [SRC string]
+  if (store_.FindGroup(name)) {
+    // The message mentions users, but only groups are checked. [SRC string, INF check]
     return ErrorCollection(400, {"A group or user with this name already exists."});
   }
   Group& g = store_.AddGroup(name);
@@ -133,9 +133,8 @@ Response Router::GroupMembers(Ctx& c) {
   Group* g = store_.FindGroup(name);
   if (!g) return ErrorCollection(404, {GroupNotFound(name)});
   bool inactive = c.BoolParam("includeInactiveUsers", false);
-  int64_t start = std::max<int64_t>(0, std::atoll(c.Param("startAt").c_str()));
-  int max = c.query.Has("maxResults") ? std::atoi(c.Param("maxResults").c_str()) : 50;
-  max = std::clamp(max, 1, 50);
+  const int64_t start = c.IntParam("startAt", 0, 0, int64_t{1} << 40);
+  const int max = static_cast<int>(c.IntParam("maxResults", 50, 1, 50));
   std::vector<const User*> members;
   for (const auto& key : g->member_keys) {
     const User* u = store_.FindUserByKey(key);
@@ -164,8 +163,7 @@ Response Router::GroupPicker(Ctx& c) {
   std::string query = ToLower(c.Param("query"));
   std::vector<std::string> excluded;
   for (const auto& e : c.query.GetAll("exclude")) excluded.push_back(ToLower(e));
-  int max = c.query.Has("maxResults") ? std::atoi(c.Param("maxResults").c_str()) : 20;
-  if (max < 0) max = 0;
+  const int max = static_cast<int>(c.IntParam("maxResults", 20, 0, 1000));
   std::vector<const Group*> matches;
   for (const auto& [lower, g] : store_.groups) {  // sorted, unique
     if (std::find(excluded.begin(), excluded.end(), lower) != excluded.end()) continue;

@@ -31,6 +31,7 @@ TEST_F(GroupTest, DuplicateGroupInAnyCaseAndEmptyNameAre400) {
   EXPECT_THAT(Messages(dup), ElementsAre("A group or user with this name already exists."));
   EXPECT_EQ(Json(dup)["errors"], nlohmann::json::object());
   EXPECT_EQ(Call("POST", "/rest/api/2/group", {{"name", ""}}).status, 400);
+  CreateGroup("bob");  // a user of that name does not block a group
   EXPECT_EQ(Call("POST", "/rest/api/2/group", {{"name", "x"}}, BasicAuth("bob", "bobpw")).status,
             403);
   Response anon = Call("POST", "/rest/api/2/group", {{"name", "x"}}, "");
@@ -117,6 +118,10 @@ TEST_F(GroupTest, MembersArePagedBy50SortedWithNextPage) {
   auto all = Json(Get("/rest/api/2/group/member?groupname=big&includeInactiveUsers=true"));
   EXPECT_EQ(all["total"], 120);
   EXPECT_EQ(all["values"][7]["name"], "M007");
+  auto huge = Json(Get("/rest/api/2/group/member?groupname=big&startAt=99999999999999999999"));
+  EXPECT_EQ(huge["isLast"], true);
+  EXPECT_TRUE(huge["values"].empty());
+  EXPECT_EQ(Json(Get("/rest/api/2/group/member?groupname=big&maxResults=-5"))["maxResults"], 1);
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=none").status, 404);
   EXPECT_EQ(Get("/rest/api/2/group/member").status, 400);
   EXPECT_EQ(Call("GET", "/rest/api/2/group/member?groupname=big", nullptr,

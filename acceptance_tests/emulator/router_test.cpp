@@ -158,6 +158,22 @@ TEST_F(RouterTest, RandomFaultsAreDeterministicPerSeed) {
   EXPECT_NE(a.find('.'), std::string::npos);
 }
 
+TEST_F(RouterTest, StaleReadAfterWriteAnswers404Once) {
+  Faults f;
+  f.stale_reads = true;
+  router_->SetFaults(f);
+  CreateGroup("fresh");
+  Response stale = Get("/rest/api/2/group/member?groupname=fresh");
+  EXPECT_EQ(stale.status, 404);
+  EXPECT_THAT(Messages(stale), ElementsAre("The group named 'fresh' does not exist"));
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=fresh").status, 200);
+  CreateUser("later");
+  EXPECT_EQ(Get("/rest/api/2/serverInfo").status, 200);  // not a lagging read
+  EXPECT_EQ(Get("/rest/api/2/user?username=later").status, 404);
+  EXPECT_EQ(Get("/rest/api/2/user?username=later").status, 200);
+  EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
+}
+
 TEST_F(RouterTest, LatencyIsReportedToTheSocketLayer) {
   Faults f;
   f.latency_ms = 25;

@@ -310,9 +310,8 @@ Response Router::SearchUsers(Ctx& c) {
   }
   int cap = options_.user_search_cap > 0 ? options_.user_search_cap
                                          : (version_[0] >= 10 ? 100 : 1000);
-  int start = std::max(0, std::atoi(c.Param("startAt").c_str()));
-  int max = c.query.Has("maxResults") ? std::atoi(c.Param("maxResults").c_str()) : 50;
-  max = std::clamp(max, 0, cap);
+  const int start = static_cast<int>(c.IntParam("startAt", 0, 0, 1 << 30));
+  const int max = static_cast<int>(c.IntParam("maxResults", 50, 0, cap));
   bool include_active = c.BoolParam("includeActive", true);
   bool include_inactive = c.BoolParam("includeInactive", false);
   // [INF] Matching: case-insensitive substring of username, display name or e-mail; "." and
