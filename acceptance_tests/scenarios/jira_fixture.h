@@ -1,0 +1,118 @@
+// Shared fixture of the jira_* scenarios: an in-process Jira emulator on a free port, the
+// built provider binary driven by the harness under protocol 5 or 6, and an administrator's
+// REST client for checking Jira and changing it by hand ("drift").
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "acceptance_tests/emulator/server.h"
+#include "acceptance_tests/harness/testing.h"
+#include "provider/jira/client.h"
+
+namespace tfjira::scenarios {
+
+using tfj::harness::Attrs;
+using tfj::harness::Ref;
+using tfj::harness::Workspace;
+
+inline tf::Value S(const std::string& s) { return tf::Value::String(s); }
+inline tf::Value B(bool b) { return tf::Value::Bool(b); }
+
+class JiraScenario : public tfj::harness::ProtocolTest {
+ protected:
+  void SetUp() override { StartEmulator(emulator::Options()); }
+  void TearDown() override {
+    if (emulator_) emulator_->Stop();
+  }
+
+  void StartEmulator(emulator::Options options) {
+    if (emulator_) emulator_->Stop();
+    emulator_ = std::make_unique<emulator::Server>(std::move(options));
+    emulator_->Start();
+    admin_.reset();
+  }
+  emulator::Server& emu() { return *emulator_; }
+
+  // The provider block pointing at the emulator as its administrator.
+  Attrs ProviderConfig() const {
+    return {{"url", S(emulator_->url())},
+            {"username", S("admin")},
+            {"password", S("admin")},
+            {"request_timeout", S("10s")},
+            {"max_retries", tf::Value::Int(8)}};
+  }
+
+  // A workspace for the jira provider; started unless `start` is false.
+  std::unique_ptr<Workspace> NewWorkspace(bool start = true) {
+    auto ws = std::make_unique<Workspace>(
+        Options(tfj::harness::JiraProviderBinary(), "registry.terraform.io/tfjira/jira"));
+    ws->SetProviderConfig(ProviderConfig());
+    if (start) {
+      tfj::harness::Status s = ws->Start();
+      EXPECT_TRUE(s.ok()) << s;
+    }
+    return ws;
+  }
+
+  // Jira's REST API as an administrator would use it (faults must be off).
+  jira::Client& Admin() {
+    if (!admin_) {
+      jira::ClientConfig c;
+      c.base_url = emulator_->url();
+      c.username = "admin";
+      c.password = "admin";
+      c.max_retries = 0;
+      auto client = jira::NewBeastClient(c);
+      EXPECT_TRUE(client.ok());
+      admin_ = client.value();
+    }
+    return *admin_;
+  }
+
+  bool UserExists(const std::string& name) { return Admin().GetUserByName(name).ok(); }
+  bool GroupExists(const std::string& name) { return Admin().GetGroup(name).ok(); }
+  bool IsMember(const std::string& group, const std::string& user) {
+    auto u = Admin().GetUserByName(user, true);
+    if (!u.ok()) return false;
+    for (const auto& g : u->groups) {
+      if (g == group) return true;
+    }
+    return false;
+  }
+  // Schemes with this exact name (to count duplicates).
+  std::vector<jira::PermissionScheme> SchemesNamed(const std::string& name) {
+    std::vector<jira::PermissionScheme> out;
+    auto all = Admin().ListPermissionSchemes(true);
+    EXPECT_TRUE(all.ok());
+    if (!all.ok()) return out;
+    for (const auto& s : all.value()) {
+      if (s.name == name) out.push_back(s);
+    }
+    return out;
+  }
+
+  std::unique_ptr<emulator::Server> emulator_;
+  std::shared_ptr<jira::Client> admin_;
+};
+
+// The planned action of `address` in the workspace's last plan, or "absent".
+inline std::string ActionOf(const Workspace& ws, const std::string& address) {
+  for (const auto& c : ws.last_plan()) {
+    if (c.address == address) return tfj::harness::ActionName(c.action);
+  }
+  return "absent";
+}
+
+inline std::string DiffOf(const Workspace& ws, const std::string& address) {
+  std::string out;
+  for (const auto& c : ws.last_plan()) {
+    if (c.address != address) continue;
+    for (const auto& d : c.diff) out += d + "\n";
+  }
+  return out;
+}
+
+}  // namespace tfjira::scenarios
