@@ -185,7 +185,10 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
       // An earlier attempt may have created the object: look before sending it again.
       Result<bool> found = (*probe)();
       if (!found.ok()) {
-        result.error = found.error();
+        Error e = found.error();
+        e.messages.insert(e.messages.begin(), "could not check whether the unanswered " +
+                                                  MethodAndPath(call) + " took effect");
+        result.error = std::move(e);
         return result;
       }
       if (*found) {
@@ -199,6 +202,7 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
     TransportOutcome out = pool_->RoundTrip(request, started + config_->request_timeout);
     const auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
     std::optional<std::chrono::seconds> retry_after;
+    if (out.resent_after_close) result.maybe_applied_earlier = true;
     if (out.response) {
       const int status = out.response->status;
       Log(std::string(http::to_string(call.method)) + " " + request.target + " -> " +

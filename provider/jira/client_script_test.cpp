@@ -206,5 +206,33 @@ TEST(ClientScriptTest, MemberPagingStopsOnIsLastAndOnEmptyPages) {
   EXPECT_EQ(calls.load(), 2);
 }
 
+TEST(ClientScriptTest, DeleteLostOnAKeptAliveConnectionThen404IsSuccess) {
+  std::atomic<int> deletes{0};
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "GET") return ScriptReply{200, kUserJson};
+    if (deletes++ == 0) return std::nullopt;  // deleted, but the answer is lost
+    return ScriptReply{404, R"({"errorMessages":["The user named 'bob' does not exist"],"errors":{}})"};
+  });
+  auto c = Make(Config(server.url()));
+  ASSERT_TRUE(c->GetUserByKey("JIRAUSER10100").ok());  // leaves a kept-alive connection
+  auto s = c->DeleteUser("JIRAUSER10100");
+  ASSERT_TRUE(s.ok()) << s.error().Message();
+  EXPECT_EQ(deletes.load(), 2);
+}
+
+TEST(ClientScriptTest, FailedProbeSaysWhatIsUnknown) {
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "POST") return std::nullopt;
+    return ScriptReply{403, R"({"errorMessages":["You do not have permission"],"errors":{}})"};
+  });
+  auto g = Make(Config(server.url()))->CreateGroup("devs");
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().kind, ErrorKind::kForbidden);
+  EXPECT_NE(g.error().Message().find("could not check whether the unanswered POST /rest/api/2/group took effect"),
+            std::string::npos)
+      << g.error().Message();
+  EXPECT_EQ(Count(server.requests(), "POST"), 1);
+}
+
 }  // namespace
 }  // namespace jira

@@ -267,6 +267,7 @@ void ConnectionPool::GiveBack(std::unique_ptr<Connection> connection) {
 
 TransportOutcome ConnectionPool::RoundTrip(const HttpRequest& request,
                                            std::chrono::steady_clock::time_point deadline) {
+  bool resent = false;
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<Connection> connection = TakeIdle();
     const bool reused = connection != nullptr;
@@ -275,6 +276,7 @@ TransportOutcome ConnectionPool::RoundTrip(const HttpRequest& request,
       opened_.fetch_add(1);
     }
     TransportOutcome out = connection->RoundTrip(request, deadline);
+    out.resent_after_close = resent;
     if (out.response) {
       if (connection->keep_alive()) GiveBack(std::move(connection));
       return out;
@@ -283,6 +285,7 @@ TransportOutcome ConnectionPool::RoundTrip(const HttpRequest& request,
     // so an idempotent request goes out once more on a fresh connection. Anything else is
     // the caller's decision (retry policy, lost-response checks).
     if (reused && attempt == 0 && request.idempotent && connection->closed_before_response()) {
+      resent = true;
       continue;
     }
     return out;

@@ -40,6 +40,9 @@ struct TransportOutcome {
   std::string error;          // when there is no response: what failed, for Error::Message
   bool request_sent = false;  // bytes of the request may have reached the server
   bool timed_out = false;
+  // The request went out twice: first on a kept-alive connection that closed before any
+  // answer, then on a fresh one. The first copy may have been processed.
+  bool resent_after_close = false;
 };
 
 struct TransportConfig {
