@@ -11,6 +11,32 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
+// Reports a CAPTCHA lockout or rejected credentials as one clear error; false for any
+// other failure.
+bool ReportAuthFailure(const jira::Error& e, const jira::ClientConfig& config,
+                       tf::Diagnostics& diags) {
+  if (e.IsCaptchaLockout()) {
+    diags.AddError(
+        "Jira account locked behind a CAPTCHA",
+        "Jira refuses to log in " + config.username + " until a CAPTCHA is answered, after "
+        "too many failed logins (X-Authentication-Denied-Reason: " + e.denied_reason +
+        "). Sign in to Jira in a browser and solve the CAPTCHA, or ask an administrator to "
+        "reset the failed login count. The provider never retries a rejected login, so it "
+        "cannot make the lockout worse.");
+    return true;
+  }
+  if (e.kind == jira::ErrorKind::kUnauthorized || e.kind == jira::ErrorKind::kForbidden) {
+    diags.AddError("Jira rejected the credentials",
+                   std::string(config.token.empty()
+                                   ? "Check username and password (or JIRA_USERNAME and "
+                                     "JIRA_PASSWORD)."
+                                   : "Check the personal access token (or JIRA_TOKEN).") +
+                       " " + e.Message());
+    return true;
+  }
+  return false;
+}
+
 class JiraProvider final : public tf::Provider {
  public:
   JiraProvider(ClientFactory factory, EnvLookup env)
@@ -50,7 +76,9 @@ class JiraProvider final : public tf::Provider {
 
     auto info = jira->GetServerInfo();
     if (!info.ok()) {
-      AddJiraError(diags, "Cannot reach Jira at " + config->base_url, info.error());
+      if (!ReportAuthFailure(info.error(), *config, diags)) {
+        AddJiraError(diags, "Cannot reach Jira at " + config->base_url, info.error());
+      }
       return;
     }
     if (info->deployment_type == "Cloud") {
@@ -63,25 +91,8 @@ class JiraProvider final : public tf::Provider {
     }
     auto me = jira->GetMyself();
     if (!me.ok()) {
-      const jira::Error& e = me.error();
-      if (e.IsCaptchaLockout()) {
-        diags.AddError(
-            "Jira account locked behind a CAPTCHA",
-            "Jira refuses to log in " + config->username + " until a CAPTCHA is answered, after "
-            "too many failed logins (X-Authentication-Denied-Reason: " + e.denied_reason +
-            "). Sign in to Jira in a browser and solve the CAPTCHA, or ask an administrator to "
-            "reset the failed login count. The provider does not retry, so it cannot make the "
-            "lockout worse.");
-      } else if (e.kind == jira::ErrorKind::kUnauthorized ||
-                 e.kind == jira::ErrorKind::kForbidden) {
-        diags.AddError("Jira rejected the credentials",
-                       std::string(config->token.empty()
-                                       ? "Check username and password (or JIRA_USERNAME and "
-                                         "JIRA_PASSWORD)."
-                                       : "Check the personal access token (or JIRA_TOKEN).") +
-                           " Jira answered: " + e.Message());
-      } else {
-        AddJiraError(diags, "Cannot check the Jira credentials", e);
+      if (!ReportAuthFailure(me.error(), *config, diags)) {
+        AddJiraError(diags, "Cannot check the Jira credentials", me.error());
       }
       return;
     }
