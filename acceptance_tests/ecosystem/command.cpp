@@ -39,6 +39,10 @@ CommandResult RunCommand(const Command& command) {
   TempDir capture("tfj-run-");
   harness::ProcessOptions options;
   options.argv = command.argv;
+  // The process helper execs without a PATH search; resolve bare names the way a shell does.
+  if (!options.argv.empty() && options.argv[0].find('/') == std::string::npos) {
+    if (auto found = FindOnPath(options.argv[0])) options.argv[0] = *found;
+  }
   options.env = command.env;
   options.unset_env = command.unset_env;
   options.working_dir = command.working_dir;
