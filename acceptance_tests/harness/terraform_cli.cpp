@@ -60,9 +60,15 @@ Status TerraformCli::Setup() {
   if (dir_.empty()) return Status::Error("cannot create a temporary directory");
   std::string bin_dir = std::filesystem::path(options_.provider_binary).parent_path().string();
   cli_config_ = dir_ + "/terraformrc";
-  std::ofstream(cli_config_) << "provider_installation {\n  dev_overrides {\n    "
-                             << HclString(options_.provider_source) << " = " << HclString(bin_dir)
-                             << "\n  }\n  direct {}\n}\n";
+  if (options_.protocol == 5) {
+    // Reattach only: with no dev_overrides Terraform cannot start the binary itself, so a
+    // passing command proves it used our protocol 5 process.
+    std::ofstream(cli_config_) << "provider_installation {\n  direct {}\n}\n";
+  } else {
+    std::ofstream(cli_config_) << "provider_installation {\n  dev_overrides {\n    "
+                               << HclString(options_.provider_source) << " = " << HclString(bin_dir)
+                               << "\n  }\n  direct {}\n}\n";
+  }
   if (options_.protocol == 5) {
     Status status;
     debug_provider_ = ProviderProcess::LaunchDebug(options_.provider_binary, 5, options_.env, &status);
