@@ -183,6 +183,13 @@ TEST_P(CliTest, TestProviderApplyPlanImportDestroyCycle) {
                    "resource \"tfjtest_thing\" \"a\" {\n  name  = \"alpha\"\n  zone  = \"z1\"\n"
                    "  label = \"Blue\"\n  tag {\n    key   = \"env\"\n    value = \"prod\"\n  }\n"
                    "  tag {\n    key = \"team\"\n  }\n}\n");
+  Status status;
+  json planned = cli->PlanJson(&status);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_EQ(planned["resource_changes"].size(), 1u) << planned.dump();
+  EXPECT_EQ(planned["resource_changes"][0]["change"]["actions"], json::array({"create"}));
+  EXPECT_TRUE(planned["resource_changes"][0]["change"]["after_unknown"].value("id", false));
+
   CliResult apply = cli->Apply();
   ASSERT_EQ(apply.exit_code, 0) << apply.Describe();
   testprovider::ThingStore things(store);
@@ -191,7 +198,6 @@ TEST_P(CliTest, TestProviderApplyPlanImportDestroyCycle) {
   CliResult plan = cli->Plan();
   EXPECT_EQ(plan.exit_code, 0) << "plan after apply must be empty\n" << plan.Describe();
 
-  Status status;
   json state = cli->ShowJson(&status);
   ASSERT_TRUE(status.ok()) << status;
   std::string id = state["values"]["root_module"]["resources"][0]["values"]["id"].get<std::string>();
