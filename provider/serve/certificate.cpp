@@ -45,7 +45,14 @@ void AddExtension(X509* cert, int nid, const char* value) {
 
 }  // namespace
 
-Certificate GenerateSelfSignedCertificate(CurveChoice curve) {
+namespace {
+
+struct Issuer {
+  EVP_PKEY* key;
+  X509* cert;
+};
+
+Certificate MakeCertificate(CurveChoice curve, const Issuer* issuer) {
   // ECDSA P-521 with SHA-512 as go-plugin's mtls.go; P-256/SHA-256 as a faster option.
   const bool p521 = curve == CurveChoice::kP521;
   PKey key(EVP_EC_gen(p521 ? "P-521" : "P-256"));
@@ -68,20 +75,24 @@ Certificate GenerateSelfSignedCertificate(CurveChoice curve) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 30L * 365 * 24 * 3600);
 
   X509_NAME* name = X509_get_subject_name(cert.get());
+  // A leaf needs a subject distinct from its issuer's, or chain building takes it for
+  // a self-signed certificate.
+  const char* organisation = issuer ? "tfj issued leaf" : "HashiCorp";
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("HashiCorp"), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(organisation), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
+  X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer->cert) : name);
   if (X509_set_pubkey(cert.get(), key.get()) != 1) Fail("public key");
 
-  AddExtension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+  AddExtension(cert.get(), NID_basic_constraints, issuer ? "critical,CA:FALSE" : "critical,CA:TRUE");
   AddExtension(cert.get(), NID_key_usage,
                "critical,digitalSignature,keyEncipherment,keyAgreement,keyCertSign");
   AddExtension(cert.get(), NID_ext_key_usage, "serverAuth,clientAuth");
   AddExtension(cert.get(), NID_subject_alt_name, "DNS:localhost");
 
-  if (X509_sign(cert.get(), key.get(), p521 ? EVP_sha512() : EVP_sha256()) <= 0) Fail("sign");
+  EVP_PKEY* signer = issuer ? issuer->key : key.get();
+  if (X509_sign(cert.get(), signer, p521 ? EVP_sha512() : EVP_sha256()) <= 0) Fail("sign");
 
   Certificate out;
   Bio key_bio(BIO_new(BIO_s_mem()));
@@ -99,6 +110,20 @@ Certificate GenerateSelfSignedCertificate(CurveChoice curve) {
   out.cert_der.assign(reinterpret_cast<const char*>(der), static_cast<size_t>(der_len));
   OPENSSL_free(der);
   return out;
+}
+
+}  // namespace
+
+Certificate GenerateSelfSignedCertificate(CurveChoice curve) { return MakeCertificate(curve, nullptr); }
+
+Certificate IssueCertificate(const Certificate& issuer) {
+  Bio key_bio(BIO_new_mem_buf(issuer.key_pem.data(), static_cast<int>(issuer.key_pem.size())));
+  PKey key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  Bio cert_bio(BIO_new_mem_buf(issuer.cert_pem.data(), static_cast<int>(issuer.cert_pem.size())));
+  Cert cert(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key || !cert) Fail("issuer does not parse");
+  const Issuer i{key.get(), cert.get()};
+  return MakeCertificate(CurveChoice::kP256, &i);
 }
 
 std::optional<std::string> PemCertificateToDer(std::string_view pem) {

@@ -21,6 +21,10 @@ enum class CurveChoice { kP256, kP521 };
 // would generate.
 Certificate GenerateSelfSignedCertificate(CurveChoice curve = CurveChoice::kP521);
 
+// For tests: a leaf certificate (CN/SAN localhost, CA:FALSE) signed by `issuer`, which
+// must be a CA certificate with its key, e.g. one from GenerateSelfSignedCertificate.
+Certificate IssueCertificate(const Certificate& issuer);
+
 // DER of the first certificate in `pem`; nullopt when it does not parse.
 std::optional<std::string> PemCertificateToDer(std::string_view pem);
 // PEM of a DER certificate; empty when it does not parse.

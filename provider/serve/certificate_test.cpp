@@ -71,3 +71,20 @@ TEST(Certificate, GarbageDoesNotParse) {
 
 }  // namespace
 }  // namespace tfj::serve
+
+namespace tfj::serve {
+namespace {
+
+TEST(Certificate, IssuedCertificateChainsToItsIssuer) {
+  const Certificate ca = GenerateSelfSignedCertificate();
+  const Certificate leaf = IssueCertificate(ca);
+  auto leaf_x = ParseDer(leaf.cert_der);
+  auto ca_x = ParseDer(ca.cert_der);
+  ASSERT_TRUE(leaf_x && ca_x);
+  EXPECT_EQ(X509_verify(leaf_x.get(), X509_get0_pubkey(ca_x.get())), 1);
+  EXPECT_EQ(X509_check_issued(ca_x.get(), leaf_x.get()), X509_V_OK);
+  EXPECT_NE(X509_check_ca(leaf_x.get()), 1);
+}
+
+}  // namespace
+}  // namespace tfj::serve

@@ -57,12 +57,16 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-void ShutdownAndExpectExit0(Running& r, const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = plugin::GRPCController::NewStub(channel);
-  plugin::Empty req, resp;
-  auto ctx = Ctx();
-  const grpc::Status st = stub->Shutdown(ctx.get(), req, &resp);
-  EXPECT_TRUE(st.ok()) << st.error_message();
+// As go-plugin's client does on Close: Shutdown, then close the connection.
+void ShutdownAndExpectExit0(Running& r, std::shared_ptr<grpc::Channel> channel) {
+  {
+    auto stub = plugin::GRPCController::NewStub(channel);
+    plugin::Empty req, resp;
+    auto ctx = Ctx();
+    const grpc::Status st = stub->Shutdown(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+  channel.reset();
   const auto code = r.process->Wait(milliseconds(10000));
   ASSERT_TRUE(code.has_value()) << "plugin did not exit after Shutdown";
   EXPECT_EQ(*code, 0) << r.process->Stderr();
@@ -136,7 +140,7 @@ TEST_P(AutoMtls, ClientWithTheCertificateGetsHealthAndSchema) {
     ASSERT_TRUE(stub->PrepareProviderConfig(pctx.get(), preq, &presp).ok());
     EXPECT_EQ(presp.prepared_config().msgpack(), preq.config().msgpack());
   }
-  ShutdownAndExpectExit0(r, channel);
+  ShutdownAndExpectExit0(r, std::move(channel));
   EXPECT_NE(::access(dir.c_str(), F_OK), 0) << "socket directory left behind";
   EXPECT_EQ(r.process->ReadRemainingStdout(milliseconds(1000)), "")
       << "stdout must hold the handshake line only";
@@ -170,6 +174,18 @@ TEST_F(AutoMtls, ClientWithAnotherCertificateIsRefused) {
   EXPECT_EQ(serving, 1);
 }
 
+// TLS alone would accept a certificate *signed by* Terraform's (it is a CA certificate);
+// the per-call check insists on exactly the certificate from PLUGIN_CLIENT_CERT.
+TEST_F(AutoMtls, CertificateSignedByTheClientCertificateIsRefused) {
+  Running r = StartPlugin(TerraformEnvironment(client_, "6"));
+  ASSERT_TRUE(r.process);
+  const Certificate leaf = IssueCertificate(*client_);
+  int serving = 0;
+  const grpc::Status s = HealthCheck(Dial(r.handshake, &leaf), "plugin", &serving);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_EQ(serving, 0);
+}
+
 TEST_F(AutoMtls, PlaintextClientIsRefused) {
   Running r = StartPlugin(TerraformEnvironment(client_, "6"));
   ASSERT_TRUE(r.process);
@@ -189,7 +205,7 @@ TEST_F(AutoMtls, SigintDoesNotKillThePlugin) {
   const grpc::Status s = HealthCheck(channel, "plugin", &serving);
   EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << r.process->Stderr();
   EXPECT_TRUE(r.process->Running());
-  ShutdownAndExpectExit0(r, channel);
+  ShutdownAndExpectExit0(r, std::move(channel));
 }
 
 TEST_F(AutoMtls, SigtermStopsGracefully) {
@@ -245,7 +261,7 @@ TEST(Plugin, TlsDisabledMeansPlaintextAndEmptyFieldSix) {
   int serving = 0;
   auto channel = Dial(r.handshake, nullptr);
   EXPECT_TRUE(HealthCheck(channel, "plugin", &serving).ok());
-  ShutdownAndExpectExit0(r, channel);
+  ShutdownAndExpectExit0(r, std::move(channel));
 }
 
 TEST(Plugin, TcpModeBindsLoopbackWithinThePortRange) {
@@ -263,7 +279,7 @@ TEST(Plugin, TcpModeBindsLoopbackWithinThePortRange) {
   int serving = 0;
   auto channel = Dial(r.handshake, nullptr);
   EXPECT_TRUE(HealthCheck(channel, "plugin", &serving).ok());
-  ShutdownAndExpectExit0(r, channel);
+  ShutdownAndExpectExit0(r, std::move(channel));
 }
 
 TEST(Plugin, UnixSocketDirComesFromTheEnvironment) {
@@ -275,7 +291,7 @@ TEST(Plugin, UnixSocketDirComesFromTheEnvironment) {
   ASSERT_TRUE(r.process);
   EXPECT_EQ(r.handshake.address.rfind(base + "/", 0), 0u) << r.handshake.address;
   auto channel = Dial(r.handshake, nullptr);
-  ShutdownAndExpectExit0(r, channel);
+  ShutdownAndExpectExit0(r, std::move(channel));
   EXPECT_EQ(::rmdir(base.c_str()), 0) << "the plugin left files behind";
 }
 
