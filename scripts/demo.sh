@@ -91,7 +91,7 @@ fi
 
 # ---- the real CLI, installing our provider from a filesystem mirror ----------------------------
 cli_name="$(basename "$cli")"
-cli_version="$("$cli" version 2>/dev/null | head -n1)"
+cli_version="$("$cli" version 2>/dev/null | sed -n 1p)"  # sed reads it all: no SIGPIPE under pipefail
 step "Walkthrough of examples/gitlab-integration with $cli_version"
 
 mirror="$work/mirror"

@@ -141,6 +141,10 @@ bool Fail(const std::string& what, const Status& status) {
   return false;
 }
 
+std::string Missing(const jira::Error& error) {
+  return error.kind == jira::ErrorKind::kNotFound ? "not found (404)" : error.Message();
+}
+
 // What Jira now holds for the walkthrough's objects, fetched over REST as an administrator.
 void PrintJiraObjects(jira::Client& client, const std::string& scheme_id) {
   auto user = client.GetUserByName("gitlab", /*with_groups=*/true);
@@ -151,7 +155,7 @@ void PrintJiraObjects(jira::Client& client, const std::string& scheme_id) {
     for (size_t i = 0; i < user->groups.size(); ++i) std::cout << (i ? ", " : "") << user->groups[i];
     std::cout << "]\n";
   } else {
-    std::cout << "  user  gitlab: " << user.error().Message() << "\n";
+    std::cout << "  user  gitlab: " << Missing(user.error()) << "\n";
   }
   auto members = client.GetAllGroupMembers("gitlab-developers", /*include_inactive=*/true);
   if (members.ok()) {
@@ -159,7 +163,7 @@ void PrintJiraObjects(jira::Client& client, const std::string& scheme_id) {
     for (size_t i = 0; i < members->size(); ++i) std::cout << (i ? ", " : "") << (*members)[i].name;
     std::cout << "]\n";
   } else {
-    std::cout << "  group gitlab-developers: " << members.error().Message() << "\n";
+    std::cout << "  group gitlab-developers: " << Missing(members.error()) << "\n";
   }
   if (scheme_id.empty()) return;
   auto scheme = client.GetPermissionScheme(std::stoll(scheme_id));
@@ -170,7 +174,7 @@ void PrintJiraObjects(jira::Client& client, const std::string& scheme_id) {
                 << (g.holder.parameter.empty() ? "" : " " + g.holder.parameter) << "\n";
     }
   } else {
-    std::cout << "  permission scheme " << scheme_id << ": " << scheme.error().Message() << "\n";
+    std::cout << "  permission scheme " << scheme_id << ": " << Missing(scheme.error()) << "\n";
   }
 }
 
