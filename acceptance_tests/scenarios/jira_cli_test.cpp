@@ -137,6 +137,65 @@ resource "jira_group_membership" "gitlab" {
   EXPECT_TRUE(SchemesNamed("GitLab integration").empty());
 }
 
+std::string CaseHcl(const std::string& user, const std::string& group) {
+  return R"(
+terraform {
+  required_providers {
+    jira = { source = "registry.terraform.io/tfjira/jira" }
+  }
+}
+provider "jira" {}
+resource "jira_user" "u" {
+  name  = ")" + user + R"("
+  email = "gitlab@example.com"
+}
+resource "jira_group" "g" {
+  name = ")" + group + R"("
+}
+resource "jira_group_membership" "m" {
+  group    = ")" + group + R"("
+  username = ")" + user + R"("
+  depends_on = [jira_user.u, jira_group.g]
+}
+resource "jira_permission_scheme" "s" {
+  name = "Case check"
+  grant {
+    permission       = "ADMINISTER_PROJECTS"
+    holder_type      = "group"
+    holder_parameter = ")" + group + R"("
+  }
+  grant {
+    permission       = "BROWSE_PROJECTS"
+    holder_type      = "user"
+    holder_parameter = ")" + user + R"("
+  }
+  depends_on = [jira_user.u, jira_group.g]
+}
+)";
+}
+
+// Jira compares user and group names case-insensitively, so a configuration that only
+// changes letter case must plan nothing, also inside the scheme's grant set (real Terraform
+// accepts the prior spelling being kept there).
+TEST_P(JiraCliTest, CaseOnlyDifferencesPlanNothing) {
+  TFJ_SKIP_WITHOUT_TERRAFORM();
+  tfj::harness::TerraformCliOptions o;
+  o.provider_binary = tfj::harness::JiraProviderBinary();
+  o.provider_source = "registry.terraform.io/tfjira/jira";
+  o.protocol = GetParam();
+  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  TerraformCli tf(o);
+  TFJ_ASSERT_OK(tf.Setup());
+  tf.WriteMainTf(CaseHcl("gitlab", "gitlab-developers"));
+  CliResult r = tf.Apply();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  tf.WriteMainTf(CaseHcl("GitLab", "GitLab-Developers"));
+  r = tf.Plan();
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  r = tf.Destroy();
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+}
+
 TFJ_INSTANTIATE_PROTOCOLS(JiraCliTest);
 
 }  // namespace

@@ -94,31 +94,38 @@ TEST_P(JiraSeedTest, ApplyRepairUpdateDestroy) {
 }
 
 TEST_P(JiraSeedTest, SurvivesTwentyPercentFaults) {
-  auto ws = NewWorkspace(/*start=*/false);
-  emulator::Faults faults;
-  faults.fault_rate = 0.2;
-  faults.kinds = {"429", "503", "drop", "lost"};
-  faults.retry_after_s = 0;
-  emu().SetFaults(faults);
-  TFJ_ASSERT_OK(ws->Start());
-  Configure(*ws);
-  TFJ_ASSERT_OK(ws->Apply());
-  TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+  // Several fault sequences (the emulator's fault decisions follow its seed).
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    SCOPED_TRACE("emulator seed " + std::to_string(seed));
+    emulator::Options options;
+    options.seed = seed;
+    StartEmulator(options);
+    auto ws = NewWorkspace(/*start=*/false);
+    emulator::Faults faults;
+    faults.fault_rate = 0.2;
+    faults.kinds = {"429", "503", "drop", "lost"};
+    faults.retry_after_s = 0;
+    emu().SetFaults(faults);
+    TFJ_ASSERT_OK(ws->Start());
+    Configure(*ws);
+    TFJ_ASSERT_OK(ws->Apply());
+    TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
-  nlohmann::json stats = emu().Stats();
-  emu().SetFaults(emulator::Faults());
-  int64_t injected = 0;
-  for (const auto& [kind, n] : stats["faults"].items()) injected += n.get<int64_t>();
-  EXPECT_GT(injected, 0) << stats.dump();
+    nlohmann::json stats = emu().Stats();
+    emu().SetFaults(emulator::Faults());
+    int64_t injected = 0;
+    for (const auto& [kind, n] : stats["faults"].items()) injected += n.get<int64_t>();
+    EXPECT_GT(injected, 0) << stats.dump();
 
-  // No duplicate, no orphan, and state equals Jira: a refresh finds nothing to change.
-  ExpectJiraMatchesState(*ws);
-  TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+    // No duplicate, no orphan, and state equals Jira: a refresh finds nothing to change.
+    ExpectJiraMatchesState(*ws);
+    TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
-  emu().SetFaults(faults);
-  TFJ_ASSERT_OK(ws->Destroy());
-  emu().SetFaults(emulator::Faults());
-  ExpectNothingLeft();
+    emu().SetFaults(faults);
+    TFJ_ASSERT_OK(ws->Destroy());
+    emu().SetFaults(emulator::Faults());
+    ExpectNothingLeft();
+  }
 }
 
 TFJ_INSTANTIATE_PROTOCOLS(JiraSeedTest);
