@@ -107,6 +107,7 @@ class UserResource final : public tf::Resource {
     nu.email = tf::GetString(plan, "email").value_or("");
     nu.display_name = tf::GetString(plan, "display_name").value_or(nu.name);
     nu.password = tf::GetString(plan, "password");
+    if (nu.password) tf::log::RegisterSecret(*nu.password);  // never in a log line
     nu.notify = tf::GetBool(plan, "notify").value_or(false);
 
     auto created = client->CreateUser(nu);
@@ -208,6 +209,7 @@ class UserResource final : public tf::Resource {
     }
     const tf::Value& password = plan.attr("password");
     if (changed("password") && password.is_known()) {
+      tf::log::RegisterSecret(password.as_string());
       auto set = client->SetPassword(key, password.as_string());
       if (!set.ok()) {
         AddJiraError(diags, "Cannot change the password of Jira user \"" + key + "\"",
