@@ -149,7 +149,12 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, kShutdownSignal);
+  // A disposition of SIG_IGN inherited from the parent (e.g. a shell's background job)
+  // would discard the signal even while we wait for it: reset the ones we wait for.
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(kShutdownSignal, SIG_DFL);
   if (args.debug) {
+    ::signal(SIGINT, SIG_DFL);
     sigaddset(&stop_signals, SIGINT);
   } else {
     ::signal(SIGINT, SIG_IGN);
