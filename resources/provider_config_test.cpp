@@ -31,10 +31,12 @@ TEST(ProviderConfigTest, SchemaIsValidForTerraform) {
   tf::Diagnostics d;
   tf::ValidateSchema(ProviderSchema(), "provider", d);
   EXPECT_FALSE(d.HasError()) << d.ToString();
-  const auto* password = ProviderSchema().block.FindAttribute("password");
-  ASSERT_NE(password, nullptr);
-  EXPECT_TRUE(password->sensitive);
-  EXPECT_TRUE(ProviderSchema().block.FindAttribute("token")->sensitive);
+  const tf::Schema schema = ProviderSchema();
+  for (const char* secret : {"password", "token"}) {
+    const tf::Attribute* attr = schema.block.FindAttribute(secret);
+    ASSERT_NE(attr, nullptr) << secret;
+    EXPECT_TRUE(attr->sensitive) << secret;
+  }
 }
 
 TEST(ProviderConfigTest, EnvironmentFillsUnsetAttributes) {
