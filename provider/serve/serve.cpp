@@ -1,5 +1,6 @@
 #include "provider/serve/serve.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 #include "provider/core/log.h"
 #include "provider/core/server.h"
@@ -122,6 +125,14 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
     WriteStdoutLine(program + " v" + opts.version);
     return 0;
   }
+  // Start-up cost, paid at every plugin start, before anything creates a thread:
+  // - glibc gives every new thread that allocates its own 64 MiB malloc arena; gRPC starts
+  //   a dozen threads, so each arena's first pages cost page faults and RSS. Two arenas
+  //   are plenty for a process serving at most ~10 calls at once.
+  // - OpenSSL would read and parse the system openssl.cnf at first use; we need none of it
+  //   (our own certificate and Terraform's), and the first call's options stick.
+  ::mallopt(M_ARENA_MAX, 2);
+  ::OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   tf::log::InitFromEnvironment();
 
   // 1. Cookie: only Terraform (or --debug) may start us.
