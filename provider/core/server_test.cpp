@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "provider/core/codec.h"
@@ -25,6 +26,11 @@ struct Hooks {
   std::function<void(const ImportRequest&, ImportResponse&)> import;
   std::function<void(const UpgradeStateRequest&, UpgradeStateResponse&)> upgrade;
   std::vector<std::string> calls;  // operations invoked, in order
+  std::mutex calls_mu;              // the concurrency test calls resources from many threads
+  void Record(const char* op) {
+    std::lock_guard<std::mutex> lock(calls_mu);
+    calls.push_back(op);
+  }
 };
 
 Attribute A(std::string name, Type type, bool required, bool optional, bool computed) {
@@ -79,36 +85,36 @@ class FakeResource : public Resource {
     if (h_->configure) h_->configure(data, d);
   }
   void ValidateConfig(const ValidateResourceRequest& q, ValidateResourceResponse& r) override {
-    h_->calls.push_back("validate");
+    h_->Record("validate");
     if (h_->validate) h_->validate(q, r);
   }
   void ModifyPlan(const ModifyPlanRequest& q, ModifyPlanResponse& r) override {
-    h_->calls.push_back("modify_plan");
+    h_->Record("modify_plan");
     if (h_->modify_plan) h_->modify_plan(q, r);
   }
   void Create(const CreateRequest& q, CreateResponse& r) override {
-    h_->calls.push_back("create");
+    h_->Record("create");
     if (h_->create) h_->create(q, r);
   }
   void Read(const ReadRequest& q, ReadResponse& r) override {
-    h_->calls.push_back("read");
+    h_->Record("read");
     if (h_->read) h_->read(q, r);
   }
   void Update(const UpdateRequest& q, UpdateResponse& r) override {
-    h_->calls.push_back("update");
+    h_->Record("update");
     if (h_->update) h_->update(q, r);
   }
   void Delete(const DeleteRequest& q, DeleteResponse& r) override {
-    h_->calls.push_back("delete");
+    h_->Record("delete");
     if (h_->erase) h_->erase(q, r);
   }
   void ImportState(const ImportRequest& q, ImportResponse& r) override {
-    h_->calls.push_back("import");
+    h_->Record("import");
     if (h_->import) return h_->import(q, r);
     Resource::ImportState(q, r);
   }
   void UpgradeState(const UpgradeStateRequest& q, UpgradeStateResponse& r) override {
-    h_->calls.push_back("upgrade");
+    h_->Record("upgrade");
     if (h_->upgrade) return h_->upgrade(q, r);
     Resource::UpgradeState(q, r);
   }
