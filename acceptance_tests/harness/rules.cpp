@@ -197,14 +197,15 @@ void PlanValidBlock(const tf::NestedBlock& nb, const Value& prior, const Value& 
           PlanValidObject(block, p, cit->second, pv, path.AtKey(k), errs);
         }
       } else {
-        // Sets: each planned element must correspond to a config element on its
-        // non-computed attributes.
+        // Sets: Terraform core (objchange.AssertPlanValid) cannot correlate set elements,
+        // so beyond the count it only insists that no element is unknown as a whole.
+        // Matching elements against config here would be stricter than Terraform and
+        // reject valid plans, e.g. one that keeps the prior spelling of a case-insensitive
+        // value inside a block.
         for (const auto& pv : planned.items()) {
-          bool matched = std::any_of(config.items().begin(), config.items().end(),
-                                     [&](const Value& cv) { return SameNonComputed(block, pv, cv); });
-          if (!matched && pv.IsWhollyKnown()) {
-            errs.push_back(Err(path, "planned set element " + Goish(pv) +
-                                         " does not correlate with any element in actual"));
+          if (pv.is_unknown()) {
+            errs.push_back(Err(path, "element representing nested block must not be unknown itself; "
+                                     "set nested attribute values to unknown instead"));
           }
         }
       }
