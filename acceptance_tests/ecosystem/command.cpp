@@ -24,7 +24,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 
 std::string BinDir() { return EnvOr("TFJ_BIN_DIR", fs::current_path().string() + "/bin"); }
 std::string BuildDir() { return fs::path(BinDir()).parent_path().string(); }
-std::string SourceDir() { return EnvOr("TFJ_SOURCE_DIR", fs::path(BuildDir()).parent_path().string()); }
+std::string SourceDir() { return EnvOr("TFJ_SOURCE_DIR", TFJ_DEFAULT_SOURCE_DIR); }
 
 std::string CommandResult::Describe() const {
   std::ostringstream s;

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 fs::path SourceDir() {
   const char* dir = std::getenv("TFJ_SOURCE_DIR");
-  return dir != nullptr ? fs::path(dir) : fs::current_path();
+  return dir != nullptr && *dir != '\0' ? fs::path(dir) : fs::path(TFJ_DEFAULT_SOURCE_DIR);
 }
 
 DocFiles GenerateFromSources(std::vector<std::string>& errors) {
