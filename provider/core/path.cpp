@@ -11,7 +11,9 @@ Path Path::AtName(std::string name) const {
 }
 Path Path::AtIndex(int64_t index) const {
   Path p = *this;
-  p.steps_.push_back(ElementIndex{index});
+  // Constructed in place: moving a temporary variant here trips GCC 12's
+  // -Wmaybe-uninitialized false positive on the inactive std::string alternatives.
+  p.steps_.emplace_back(std::in_place_type<ElementIndex>, ElementIndex{index});
   return p;
 }
 Path Path::AtKey(std::string key) const {

@@ -10,7 +10,7 @@ std::string Request(const std::string& service) {
 }
 
 TEST(HealthService, PluginAndWholeServerAreServing) {
-  for (const std::string req : {Request("plugin"), std::string(), Request("")}) {
+  for (const std::string& req : {Request("plugin"), std::string(), Request("")}) {
     std::string resp;
     const grpc::Status s = HealthService::Answer(req, &resp);
     ASSERT_TRUE(s.ok()) << s.error_message();
@@ -37,7 +37,7 @@ TEST(HealthService, SkipsUnknownFields) {
 TEST(HealthService, MalformedRequestIsInvalidArgument) {
   std::string resp;
   // Length beyond the end; truncated varint; wire type 7.
-  for (const std::string req : {std::string("\x0a\x05pl", 4), std::string("\x80", 1),
+  for (const std::string& req : {std::string("\x0a\x05pl", 4), std::string("\x80", 1),
                                 std::string("\x0f", 1)}) {
     EXPECT_EQ(HealthService::Answer(req, &resp).error_code(),
               grpc::StatusCode::INVALID_ARGUMENT);
