@@ -4,6 +4,9 @@
 #   make test     deps + build + every test through ctest
 #   make demo     the GitLab-integration walkthrough against the bundled Jira emulator
 #   make bench    build and run the benchmarks, which print figures
+#   make install  put the binary where Terraform's implied local mirror finds it
+#   make release  the registry release files (zip, SHA256SUMS, manifest) in dist/
+#   make docs     regenerate docs/ from the schemas and examples/
 #   make asan / make tsan   build and test under the sanitizer presets
 
 VERSION   ?= $(shell sed -n 's/^project(terraform_provider_jira VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
