@@ -205,10 +205,12 @@ Response Router::UpdateUser(Ctx& c) {
   auto name = StringField(c.body, "name");
   auto email = StringField(c.body, "emailAddress");
   auto display = StringField(c.body, "displayName");
-  std::optional<bool> active;
-  if (c.body.contains("active") && c.body["active"].is_boolean()) active = c.body["active"].get<bool>();
-  if (!VersionAtLeast(8, 3)) active.reset();  // before 8.3 REST ignored `active`
-  if (!name && !email && !display && !active) {
+  // Before 8.3 REST ignored `active`. (Two plain bools, not std::optional<bool>: GCC 12
+  // reports the optional as maybe-uninitialized under -O2.)
+  const bool has_active =
+      c.body.contains("active") && c.body["active"].is_boolean() && VersionAtLeast(8, 3);
+  const bool active = has_active && c.body["active"].get<bool>();
+  if (!name && !email && !display && !has_active) {
     return ErrorCollection(400, {"error.no.value.found.to.be.changed"});
   }
   std::map<std::string, std::string> errors;
@@ -231,7 +233,7 @@ Response Router::UpdateUser(Ctx& c) {
     else if (display->size() > kMaxLength)
       errors["fullname"] = "The full name must not exceed 255 characters in length.";
   }
-  if (active && !*active) {
+  if (has_active && !active) {
     if (u->key == c.caller->key) {
       // [INF] wording of the self-deactivation error.
       errors["active"] = "You cannot deactivate the currently logged in user.";
@@ -259,7 +261,7 @@ Response Router::UpdateUser(Ctx& c) {
   }
   if (email) u->email = *email;
   if (display) u->display_name = *display;
-  if (active) u->active = *active;
+  if (has_active) u->active = active;
   return JsonResponse(200, UserJson(c, *u, true, false));
 }
 
