@@ -1,20 +1,29 @@
 #!/bin/sh
-# Link launcher for the fully static plugin executables (see provider/CMakeLists.txt):
-# runs the link command it is given with OpenSSL's shared libraries, which the imported
-# targets OpenSSL::SSL/Crypto name by full path, replaced by their static archives.
-# CMake cannot swap an imported library's location for one consumer only, hence this.
-# usage: static_link.sh LIBSSL_A LIBCRYPTO_A LINK-COMMAND...
-ssl=$1 crypto=$2
-shift 2
+# Link launcher for the plugin executables (see provider/CMakeLists.txt): runs the link
+# command it is given with some shared libraries, which imported targets name by full
+# path (e.g. /usr/lib/x86_64-linux-gnu/libssl.so), replaced by the static archives given
+# before "--" with the same name (libssl.a). CMake cannot swap an imported library's
+# location for one consumer only, hence this.
+# usage: static_link.sh ARCHIVE.a... -- LINK-COMMAND...
+archives=
+while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+  archives="$archives $1"
+  shift
+done
+shift
 n=$#
 while [ "$n" -gt 0 ]; do
   arg=$1
   shift
   case $arg in
-    */libssl.so) set -- "$@" "$ssl" ;;
-    */libcrypto.so) set -- "$@" "$crypto" ;;
-    *) set -- "$@" "$arg" ;;
+    */lib*.so)
+      want=$(basename "$arg" .so).a
+      for a in $archives; do
+        if [ "$(basename "$a")" = "$want" ]; then arg=$a; break; fi
+      done
+      ;;
   esac
+  set -- "$@" "$arg"
   n=$((n - 1))
 done
 exec "$@"

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "provider/proto6/convert_shared.h"
+#include "tfplugin6.pb.h"  // to show the field checks below can tell
 
 namespace tfj::proto5 {
 namespace {
@@ -198,18 +199,24 @@ TEST(Proto5Convert, SchemaEncodesEveryField) {
 }
 
 // Protocol 5 numbers: no nested attributes; write_only = 10, deprecation_message = 11.
+// Checked on the wire: the tag is field << 3 | wire type.
+template <typename T>
+constexpr bool kHasNestedType = requires(T a) { a.nested_type(); };
+template <typename T>
+constexpr bool kHasComputed = requires(T b) { b.computed(); };
+
 TEST(Proto5Convert, AttributeFieldNumbersAreProtocol5s) {
-  const auto* d = tfplugin5::Schema::Attribute::descriptor();
-  EXPECT_EQ(d->FindFieldByName("nested_type"), nullptr);
-  EXPECT_EQ(d->FindFieldByName("write_only")->number(), 10);
-  EXPECT_EQ(d->FindFieldByName("deprecation_message")->number(), 11);
-  tfplugin5::Schema::Attribute a;
-  a.set_deprecation_message("m");
-  std::string bytes;
-  ASSERT_TRUE(a.SerializeToString(&bytes));
-  EXPECT_EQ(bytes, std::string("\x5a\x01m", 3));  // tag (11 << 3 | 2)
+  static_assert(!kHasNestedType<tfplugin5::Schema::Attribute>, "protocol 5 has no nested attributes");
+  static_assert(kHasNestedType<tfplugin6::Schema::Attribute>);  // the check itself works
+  tfplugin5::Schema::Attribute write_only;
+  write_only.set_write_only(true);
+  EXPECT_EQ(write_only.SerializeAsString(), std::string("\x50\x01", 2));  // 10, varint
+  tfplugin5::Schema::Attribute deprecated;
+  deprecated.set_deprecation_message("m");
+  EXPECT_EQ(deprecated.SerializeAsString(), std::string("\x5a\x01m", 3));  // 11
   // 6.11-only fields do not exist in protocol 5.
-  EXPECT_EQ(tfplugin5::Schema::Block::descriptor()->FindFieldByName("computed"), nullptr);
+  static_assert(!kHasComputed<tfplugin5::Schema::Block>, "Block.computed is protocol 6.11 only");
+  static_assert(kHasComputed<tfplugin6::Schema::Block>);
 }
 
 TEST(Proto5Convert, PreparedConfigIsNeverEmpty) {

@@ -8,7 +8,7 @@
 
 namespace tfj::proto5 {
 
-using grpc::Status;
+using rpc::Status;
 using wire::GuardRpc;
 
 namespace {
@@ -35,6 +35,40 @@ Status Unsupported(std::string_view rpc, std::string_view what, std::string_view
 }
 
 }  // namespace
+
+void ProviderService::Register(rpc::Router& router) {
+#define TFJ_RPC_METHOD(name) \
+  rpc::Add(router, "/tfplugin5.Provider/" #name, this, &ProviderService::name)
+  TFJ_RPC_METHOD(GetMetadata);
+  TFJ_RPC_METHOD(GetSchema);
+  TFJ_RPC_METHOD(PrepareProviderConfig);
+  TFJ_RPC_METHOD(ValidateResourceTypeConfig);
+  TFJ_RPC_METHOD(ValidateDataSourceConfig);
+  TFJ_RPC_METHOD(UpgradeResourceState);
+  TFJ_RPC_METHOD(Configure);
+  TFJ_RPC_METHOD(ReadResource);
+  TFJ_RPC_METHOD(PlanResourceChange);
+  TFJ_RPC_METHOD(ApplyResourceChange);
+  TFJ_RPC_METHOD(ImportResourceState);
+  TFJ_RPC_METHOD(ReadDataSource);
+  TFJ_RPC_METHOD(Stop);
+  TFJ_RPC_METHOD(GetResourceIdentitySchemas);
+  TFJ_RPC_METHOD(GetFunctions);
+  TFJ_RPC_METHOD(UpgradeResourceIdentity);
+  TFJ_RPC_METHOD(MoveResourceState);
+  TFJ_RPC_METHOD(GenerateResourceConfig);
+  TFJ_RPC_METHOD(ValidateEphemeralResourceConfig);
+  TFJ_RPC_METHOD(OpenEphemeralResource);
+  TFJ_RPC_METHOD(RenewEphemeralResource);
+  TFJ_RPC_METHOD(CloseEphemeralResource);
+  TFJ_RPC_METHOD(ListResource);
+  TFJ_RPC_METHOD(ValidateListResourceConfig);
+  TFJ_RPC_METHOD(CallFunction);
+  TFJ_RPC_METHOD(PlanAction);
+  TFJ_RPC_METHOD(InvokeAction);
+  TFJ_RPC_METHOD(ValidateActionConfig);
+#undef TFJ_RPC_METHOD
+}
 
 // ---- supported ----------------------------------------------------------------------------
 
@@ -233,7 +267,7 @@ Status ProviderService::CloseEphemeralResource(
 }
 
 Status ProviderService::ListResource(Ctx*, const tfplugin5::ListResource::Request* request,
-                                     grpc::ServerWriter<tfplugin5::ListResource::Event>* writer) {
+                                     rpc::ServerWriter<tfplugin5::ListResource::Event>* writer) {
   LogRpc("ListResource", request->type_name());
   tfplugin5::ListResource::Event event;
   tf::Diagnostic d;
@@ -265,7 +299,7 @@ Status ProviderService::PlanAction(Ctx*, const tfplugin5::PlanAction::Request* r
 }
 
 Status ProviderService::InvokeAction(Ctx*, const tfplugin5::InvokeAction::Request* request,
-                                     grpc::ServerWriter<tfplugin5::InvokeAction::Event>* writer) {
+                                     rpc::ServerWriter<tfplugin5::InvokeAction::Event>* writer) {
   tfplugin5::InvokeAction::Event event;
   Unsupported("InvokeAction", "action", request->action_type(), event.mutable_completed());
   writer->Write(event);

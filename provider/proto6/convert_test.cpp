@@ -198,20 +198,24 @@ TEST(Proto6Convert, SchemaEncodesEveryField) {
   EXPECT_EQ(pb.block().description(), "desc");
 }
 
-// Protocol 6 numbers: nested_type = 10, write_only = 11, deprecation_message = 12.
+// Protocol 6 numbers: nested_type = 10, write_only = 11, deprecation_message = 12; they
+// differ from protocol 5's. Checked on the wire: the tag is field << 3 | wire type.
 TEST(Proto6Convert, AttributeFieldNumbersAreProtocol6s) {
-  const auto* d = tfplugin6::Schema::Attribute::descriptor();
-  EXPECT_EQ(d->FindFieldByName("nested_type")->number(), 10);
-  EXPECT_EQ(d->FindFieldByName("write_only")->number(), 11);
-  EXPECT_EQ(d->FindFieldByName("deprecation_message")->number(), 12);
-  tfplugin6::Schema::Attribute a;
-  a.set_deprecation_message("m");
-  std::string bytes;
-  ASSERT_TRUE(a.SerializeToString(&bytes));
-  EXPECT_EQ(bytes, std::string("\x62\x01m", 3));  // tag (12 << 3 | 2)
-  EXPECT_EQ(tfplugin6::Schema::Block::descriptor()->FindFieldByName("computed")->number(), 8);
-  EXPECT_EQ(tfplugin6::PlanResourceChange::Request::descriptor()
-                ->FindFieldByName("planned_private")->number(), 9);
+  tfplugin6::Schema::Attribute nested;
+  nested.mutable_nested_type();
+  EXPECT_EQ(nested.SerializeAsString(), std::string("\x52\x00", 2));  // 10, length-delimited
+  tfplugin6::Schema::Attribute write_only;
+  write_only.set_write_only(true);
+  EXPECT_EQ(write_only.SerializeAsString(), std::string("\x58\x01", 2));  // 11, varint
+  tfplugin6::Schema::Attribute deprecated;
+  deprecated.set_deprecation_message("m");
+  EXPECT_EQ(deprecated.SerializeAsString(), std::string("\x62\x01m", 3));  // 12
+  tfplugin6::Schema::Block block;
+  block.set_computed(true);
+  EXPECT_EQ(block.SerializeAsString(), std::string("\x40\x01", 2));  // 8
+  tfplugin6::PlanResourceChange::Request plan;
+  plan.set_planned_private("p");
+  EXPECT_EQ(plan.SerializeAsString(), std::string("\x4a\x01p", 3));  // 9
 }
 
 TEST(Proto6Convert, ProviderSchemaResponseHasBlocksAndCapabilities) {

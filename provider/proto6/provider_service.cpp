@@ -8,7 +8,7 @@
 
 namespace tfj::proto6 {
 
-using grpc::Status;
+using rpc::Status;
 using wire::GuardRpc;
 
 namespace {
@@ -35,6 +35,48 @@ Status Unsupported(std::string_view rpc, std::string_view what, std::string_view
 }
 
 }  // namespace
+
+void ProviderService::Register(rpc::Router& router) {
+#define TFJ_RPC_METHOD(name) \
+  rpc::Add(router, "/tfplugin6.Provider/" #name, this, &ProviderService::name)
+  TFJ_RPC_METHOD(GetMetadata);
+  TFJ_RPC_METHOD(GetProviderSchema);
+  TFJ_RPC_METHOD(ValidateProviderConfig);
+  TFJ_RPC_METHOD(ValidateResourceConfig);
+  TFJ_RPC_METHOD(ValidateDataResourceConfig);
+  TFJ_RPC_METHOD(UpgradeResourceState);
+  TFJ_RPC_METHOD(ConfigureProvider);
+  TFJ_RPC_METHOD(ReadResource);
+  TFJ_RPC_METHOD(PlanResourceChange);
+  TFJ_RPC_METHOD(ApplyResourceChange);
+  TFJ_RPC_METHOD(ImportResourceState);
+  TFJ_RPC_METHOD(ReadDataSource);
+  TFJ_RPC_METHOD(StopProvider);
+  TFJ_RPC_METHOD(GetResourceIdentitySchemas);
+  TFJ_RPC_METHOD(GetFunctions);
+  TFJ_RPC_METHOD(UpgradeResourceIdentity);
+  TFJ_RPC_METHOD(MoveResourceState);
+  TFJ_RPC_METHOD(GenerateResourceConfig);
+  TFJ_RPC_METHOD(ValidateEphemeralResourceConfig);
+  TFJ_RPC_METHOD(OpenEphemeralResource);
+  TFJ_RPC_METHOD(RenewEphemeralResource);
+  TFJ_RPC_METHOD(CloseEphemeralResource);
+  TFJ_RPC_METHOD(ListResource);
+  TFJ_RPC_METHOD(ValidateListResourceConfig);
+  TFJ_RPC_METHOD(CallFunction);
+  TFJ_RPC_METHOD(ValidateStateStoreConfig);
+  TFJ_RPC_METHOD(ConfigureStateStore);
+  TFJ_RPC_METHOD(ReadStateBytes);
+  TFJ_RPC_METHOD(WriteStateBytes);
+  TFJ_RPC_METHOD(LockState);
+  TFJ_RPC_METHOD(UnlockState);
+  TFJ_RPC_METHOD(GetStates);
+  TFJ_RPC_METHOD(DeleteState);
+  TFJ_RPC_METHOD(PlanAction);
+  TFJ_RPC_METHOD(InvokeAction);
+  TFJ_RPC_METHOD(ValidateActionConfig);
+#undef TFJ_RPC_METHOD
+}
 
 // ---- supported ----------------------------------------------------------------------------
 
@@ -229,7 +271,7 @@ Status ProviderService::CloseEphemeralResource(
 }
 
 Status ProviderService::ListResource(Ctx*, const tfplugin6::ListResource::Request* request,
-                                     grpc::ServerWriter<tfplugin6::ListResource::Event>* writer) {
+                                     rpc::ServerWriter<tfplugin6::ListResource::Event>* writer) {
   LogRpc("ListResource", request->type_name());
   tfplugin6::ListResource::Event event;
   tf::Diagnostic d;
@@ -269,7 +311,7 @@ Status ProviderService::ConfigureStateStore(Ctx*,
 
 Status ProviderService::ReadStateBytes(
     Ctx*, const tfplugin6::ReadStateBytes::Request* request,
-    grpc::ServerWriter<tfplugin6::ReadStateBytes::Response>* writer) {
+    rpc::ServerWriter<tfplugin6::ReadStateBytes::Response>* writer) {
   tfplugin6::ReadStateBytes::Response chunk;
   Unsupported("ReadStateBytes", "state store", request->type_name(), &chunk);
   writer->Write(chunk);
@@ -277,7 +319,7 @@ Status ProviderService::ReadStateBytes(
 }
 
 Status ProviderService::WriteStateBytes(
-    Ctx*, grpc::ServerReader<tfplugin6::WriteStateBytes::RequestChunk>* reader,
+    Ctx*, rpc::ServerReader<tfplugin6::WriteStateBytes::RequestChunk>* reader,
     tfplugin6::WriteStateBytes::Response* response) {
   tfplugin6::WriteStateBytes::RequestChunk chunk;
   std::string type_name;
@@ -313,7 +355,7 @@ Status ProviderService::PlanAction(Ctx*, const tfplugin6::PlanAction::Request* r
 }
 
 Status ProviderService::InvokeAction(Ctx*, const tfplugin6::InvokeAction::Request* request,
-                                     grpc::ServerWriter<tfplugin6::InvokeAction::Event>* writer) {
+                                     rpc::ServerWriter<tfplugin6::InvokeAction::Event>* writer) {
   tfplugin6::InvokeAction::Event event;
   Unsupported("InvokeAction", "action", request->action_type(), event.mutable_completed());
   writer->Write(event);

@@ -52,7 +52,7 @@ struct Issuer {
   X509* cert;
 };
 
-Certificate MakeCertificate(CurveChoice curve, const Issuer* issuer) {
+Certificate MakeCertificate(CurveChoice curve, const Issuer* issuer, Pem pem) {
   // ECDSA P-521 with SHA-512 as go-plugin's mtls.go; P-256/SHA-256 as a faster option.
   const bool p521 = curve == CurveChoice::kP521;
   PKey key(EVP_EC_gen(p521 ? "P-521" : "P-256"));
@@ -95,26 +95,32 @@ Certificate MakeCertificate(CurveChoice curve, const Issuer* issuer) {
   if (X509_sign(cert.get(), signer, p521 ? EVP_sha512() : EVP_sha256()) <= 0) Fail("sign");
 
   Certificate out;
-  Bio key_bio(BIO_new(BIO_s_mem()));
-  if (!key_bio || PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0,
-                                           nullptr, nullptr) != 1) {
-    Fail("key PEM");
+  if (pem == Pem::kInclude) {
+    Bio key_bio(BIO_new(BIO_s_mem()));
+    if (!key_bio || PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0,
+                                             nullptr, nullptr) != 1) {
+      Fail("key PEM");
+    }
+    out.key_pem = BioToString(key_bio.get());
+    Bio cert_bio(BIO_new(BIO_s_mem()));
+    if (!cert_bio || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) Fail("certificate PEM");
+    out.cert_pem = BioToString(cert_bio.get());
   }
-  out.key_pem = BioToString(key_bio.get());
-  Bio cert_bio(BIO_new(BIO_s_mem()));
-  if (!cert_bio || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) Fail("certificate PEM");
-  out.cert_pem = BioToString(cert_bio.get());
   unsigned char* der = nullptr;
   const int der_len = i2d_X509(cert.get(), &der);
   if (der_len <= 0) Fail("certificate DER");
   out.cert_der.assign(reinterpret_cast<const char*>(der), static_cast<size_t>(der_len));
   OPENSSL_free(der);
+  out.key.reset(key.release(), EVP_PKEY_free);
+  out.cert.reset(cert.release(), X509_free);
   return out;
 }
 
 }  // namespace
 
-Certificate GenerateSelfSignedCertificate(CurveChoice curve) { return MakeCertificate(curve, nullptr); }
+Certificate GenerateSelfSignedCertificate(CurveChoice curve, Pem pem) {
+  return MakeCertificate(curve, nullptr, pem);
+}
 
 Certificate IssueCertificate(const Certificate& issuer) {
   Bio key_bio(BIO_new_mem_buf(issuer.key_pem.data(), static_cast<int>(issuer.key_pem.size())));
@@ -123,20 +129,29 @@ Certificate IssueCertificate(const Certificate& issuer) {
   Cert cert(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!key || !cert) Fail("issuer does not parse");
   const Issuer i{key.get(), cert.get()};
-  return MakeCertificate(CurveChoice::kP256, &i);
+  return MakeCertificate(CurveChoice::kP256, &i, Pem::kInclude);
 }
 
 std::optional<std::string> PemCertificateToDer(std::string_view pem) {
+  // Only the PEM armour is undone: parsing the certificate would decode its public key
+  // through OpenSSL 3's decoder framework, which cost more than a millisecond of the
+  // plugin's start-up. The TLS handshake checks the client's bytes against these anyway.
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return std::nullopt;
-  Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return std::nullopt;
-  unsigned char* der = nullptr;
-  const int len = i2d_X509(cert.get(), &der);
-  if (len <= 0) return std::nullopt;
-  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) return std::nullopt;
+  std::optional<std::string> der;
+  // A certificate is a DER SEQUENCE (0x30).
+  if (std::string_view(name) == PEM_STRING_X509 && len > 0 && data[0] == 0x30) {
+    der.emplace(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+  }
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  return der;
 }
 
 std::string DerCertificateToPem(std::string_view der) {

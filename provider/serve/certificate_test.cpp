@@ -69,6 +69,20 @@ TEST(Certificate, GarbageDoesNotParse) {
   EXPECT_EQ(DerCertificateToPem("\x30\x03\x02\x01"), "");
 }
 
+TEST(Certificate, PemToDerWantsACertificateBlock) {
+  const Certificate c = GenerateSelfSignedCertificate();
+  EXPECT_FALSE(PemCertificateToDer(c.key_pem));  // a PRIVATE KEY block
+  EXPECT_EQ(PemCertificateToDer("text before the block\n" + c.cert_pem), c.cert_der);
+  // Armour around bytes that are not a DER SEQUENCE.
+  EXPECT_FALSE(PemCertificateToDer("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+  // The plugin gets no key PEM, but the objects a TLS context needs.
+  const Certificate lean = GenerateSelfSignedCertificate(CurveChoice::kP521, Pem::kSkip);
+  EXPECT_TRUE(lean.key_pem.empty());
+  EXPECT_TRUE(lean.cert_pem.empty());
+  EXPECT_TRUE(lean.key && lean.cert);
+  EXPECT_FALSE(lean.cert_der.empty());
+}
+
 }  // namespace
 }  // namespace tfj::serve
 

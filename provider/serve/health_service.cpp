@@ -4,9 +4,6 @@
 #include <optional>
 #include <vector>
 
-#include <grpcpp/impl/rpc_service_method.h>
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/method_handler.h>
 
 namespace tfj::serve {
 namespace {
@@ -57,41 +54,26 @@ std::optional<std::string> ParseService(const std::string& in) {
 
 }  // namespace
 
-HealthService::HealthService() {
-  AddMethod(new grpc::internal::RpcServiceMethod(
-      kCheckMethod, grpc::internal::RpcMethod::NORMAL_RPC,
-      new grpc::internal::RpcMethodHandler<HealthService, grpc::ByteBuffer, grpc::ByteBuffer>(
-          [](HealthService* self, grpc::ServerContext* ctx, const grpc::ByteBuffer* req,
-             grpc::ByteBuffer* resp) { return self->Check(ctx, req, resp); },
-          this)));
+void HealthService::Register(rpc::Router& router) {
+  router.Add(kCheckMethod, [](rpc::Call& call) {
+    if (call.requests().size() != 1) {
+      return rpc::Status(rpc::StatusCode::kInternal, "expected one HealthCheckRequest");
+    }
+    std::string response;
+    const rpc::Status status = Answer(call.requests()[0], &response);
+    if (status.ok()) call.Write(std::move(response));
+    return status;
+  });
 }
 
-grpc::Status HealthService::Answer(const std::string& request, std::string* response) {
+rpc::Status HealthService::Answer(const std::string& request, std::string* response) {
   const std::optional<std::string> service = ParseService(request);
-  if (!service) return {grpc::StatusCode::INVALID_ARGUMENT, "malformed HealthCheckRequest"};
+  if (!service) return {rpc::StatusCode::kInvalidArgument, "malformed HealthCheckRequest"};
   if (!service->empty() && *service != "plugin") {
-    return {grpc::StatusCode::NOT_FOUND, "unknown service"};
+    return {rpc::StatusCode::kNotFound, "unknown service"};
   }
   *response = std::string("\x08\x01", 2);  // HealthCheckResponse{status = SERVING (1)}
-  return grpc::Status::OK;
-}
-
-grpc::Status HealthService::Check(grpc::ServerContext*, const grpc::ByteBuffer* request,
-                                  grpc::ByteBuffer* response) {
-  std::vector<grpc::Slice> slices;
-  std::string in;
-  if (request->Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices) {
-      in.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  std::string out;
-  const grpc::Status status = Answer(in, &out);
-  if (status.ok()) {
-    grpc::Slice slice(out);
-    *response = grpc::ByteBuffer(&slice, 1);
-  }
-  return status;
+  return rpc::Status::OK;
 }
 
 }  // namespace tfj::serve

@@ -4,28 +4,21 @@
 
 #include <string>
 
-#include <grpcpp/impl/service_type.h>
-#include <grpcpp/support/byte_buffer.h>
-#include <grpcpp/support/status.h>
+#include "provider/rpc/rpc.h"
 
 namespace tfj::serve {
 
 // Answers Check with SERVING for "" (the whole server) and "plugin", NOT_FOUND for any
 // other service, as gRPC's default health service does once "plugin" is set serving.
-// Hand-written over raw bytes instead of grpc::EnableDefaultHealthCheckService: that one
-// is built on the callback API, whose completion queue starts two more threads at every
-// plugin start (measured ~1.5 ms of CPU before the handshake), and the health .proto is
-// not compiled into the plugin. Watch is not offered; go-plugin never calls it.
-class HealthService final : public grpc::Service {
+// Written over raw bytes: the two-field messages do not justify compiling the health
+// .proto into the plugin. Watch is not offered; go-plugin never calls it.
+class HealthService final {
  public:
-  HealthService();
+  // Adds grpc.health.v1.Health/Check to `router`.
+  static void Register(rpc::Router& router);
 
   // Exposed for tests: the response bytes for a request, or NOT_FOUND / INVALID_ARGUMENT.
-  static grpc::Status Answer(const std::string& request, std::string* response);
-
- private:
-  grpc::Status Check(grpc::ServerContext*, const grpc::ByteBuffer* request,
-                     grpc::ByteBuffer* response);
+  static rpc::Status Answer(const std::string& request, std::string* response);
 };
 
 }  // namespace tfj::serve

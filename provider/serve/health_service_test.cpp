@@ -12,16 +12,16 @@ std::string Request(const std::string& service) {
 TEST(HealthService, PluginAndWholeServerAreServing) {
   for (const std::string& req : {Request("plugin"), std::string(), Request("")}) {
     std::string resp;
-    const grpc::Status s = HealthService::Answer(req, &resp);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    const rpc::Status s = HealthService::Answer(req, &resp);
+    ASSERT_TRUE(s.ok()) << s.message();
     EXPECT_EQ(resp, std::string("\x08\x01", 2));  // status = SERVING
   }
 }
 
 TEST(HealthService, UnknownServiceIsNotFound) {
   std::string resp;
-  EXPECT_EQ(HealthService::Answer(Request("other"), &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(HealthService::Answer(Request("other"), &resp).code(),
+            rpc::StatusCode::kNotFound);
   EXPECT_TRUE(resp.empty());
 }
 
@@ -39,8 +39,8 @@ TEST(HealthService, MalformedRequestIsInvalidArgument) {
   // Length beyond the end; truncated varint; wire type 7.
   for (const std::string& req : {std::string("\x0a\x05pl", 4), std::string("\x80", 1),
                                 std::string("\x0f", 1)}) {
-    EXPECT_EQ(HealthService::Answer(req, &resp).error_code(),
-              grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(HealthService::Answer(req, &resp).code(),
+              rpc::StatusCode::kInvalidArgument);
   }
 }
 

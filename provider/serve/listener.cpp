@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,29 +53,33 @@ std::optional<int> ParsePort(const char* s) {
   return port;
 }
 
-// Binds 127.0.0.1:port to see whether it is free; returns the bound port or -1.
-int ProbePort(int port) {
+// Listens on 127.0.0.1:port (0: any); returns the socket or -1.
+int ListenLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  int result = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      result = ntohs(addr.sin_port);
-    }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
+    ::close(fd);
+    return -1;
   }
-  ::close(fd);
-  return result;
+  return fd;
+}
+
+int BoundPort(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace
 
-bool PrepareUnixListener(const char* base_dir, const char* group, Listener* out,
-                         std::string* error) {
+bool OpenUnixListener(const char* base_dir, const char* group, Listener* out,
+                      std::string* error) {
   std::string base;
   if (base_dir != nullptr && *base_dir != '\0') {
     base = base_dir;
@@ -89,73 +94,85 @@ bool PrepareUnixListener(const char* base_dir, const char* group, Listener* out,
     *error = Errno("cannot create a socket directory in " + base);
     return false;
   }
+  *out = Listener{};
   out->network = "unix";
   out->socket_dir = templ;
   out->address = templ + "/plugin.sock";
-  out->grpc_uri = "unix:" + out->address;
-  out->group.clear();
+  gid_t gid = 0;
   if (group != nullptr && *group != '\0') {
-    gid_t gid = 0;
     if (!ResolveGroup(group, &gid)) {
       *error = "PLUGIN_UNIX_SOCKET_GROUP: unknown group \"" + std::string(group) + "\"";
-      RemoveUnixListener(*out);
+      CloseListener(out);
       return false;
     }
     if (::chown(templ.c_str(), static_cast<uid_t>(-1), gid) != 0 ||
         ::chmod(templ.c_str(), 0750) != 0) {
       *error = Errno("cannot give the socket directory to group " + std::string(group));
-      RemoveUnixListener(*out);
+      CloseListener(out);
       return false;
     }
     out->group = group;
   }
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (out->address.size() >= sizeof addr.sun_path) {
+    *error = "socket path too long for a unix socket: " + out->address;
+    CloseListener(out);
+    return false;
+  }
+  std::memcpy(addr.sun_path, out->address.c_str(), out->address.size() + 1);
+  out->fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (out->fd < 0 || ::bind(out->fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(out->fd, SOMAXCONN) != 0) {
+    *error = Errno("cannot listen on " + out->address);
+    CloseListener(out);
+    return false;
+  }
+  if (!out->group.empty() && (::chown(out->address.c_str(), static_cast<uid_t>(-1), gid) != 0 ||
+                              ::chmod(out->address.c_str(), 0660) != 0)) {
+    *error = Errno("cannot give the socket to group " + out->group);
+    CloseListener(out);
+    return false;
+  }
   return true;
 }
 
-bool ApplySocketGroup(const Listener& listener, std::string* error) {
-  if (listener.network != "unix" || listener.group.empty()) return true;
-  gid_t gid = 0;
-  if (!ResolveGroup(listener.group.c_str(), &gid)) {
-    *error = "PLUGIN_UNIX_SOCKET_GROUP: unknown group \"" + listener.group + "\"";
-    return false;
-  }
-  if (::chown(listener.address.c_str(), static_cast<uid_t>(-1), gid) != 0 ||
-      ::chmod(listener.address.c_str(), 0660) != 0) {
-    *error = Errno("cannot give the socket to group " + listener.group);
-    return false;
-  }
-  return true;
+void CloseListener(Listener* listener) {
+  if (listener->fd >= 0) ::close(listener->fd);
+  listener->fd = -1;
+  if (listener->network != "unix" || listener->socket_dir.empty()) return;
+  ::unlink(listener->address.c_str());
+  ::rmdir(listener->socket_dir.c_str());
+  listener->socket_dir.clear();
 }
 
-void RemoveUnixListener(const Listener& listener) {
-  if (listener.network != "unix" || listener.socket_dir.empty()) return;
-  ::unlink(listener.address.c_str());
-  ::rmdir(listener.socket_dir.c_str());
-}
-
-bool PrepareTcpListener(const char* min_port, const char* max_port, Listener* out,
-                        std::string* error) {
+bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
+                     std::string* error) {
   const std::optional<int> lo = ParsePort(min_port);
   const std::optional<int> hi = ParsePort(max_port);
-  int port = -1;
+  int fd = -1;
   if (lo && hi && *lo > 0 && *lo <= *hi) {
     // Start at a random offset: Terraform starts several plugins at once.
     const int span = *hi - *lo + 1;
     std::random_device rd;
     const int start = static_cast<int>(rd() % static_cast<unsigned>(span));
-    for (int i = 0; i < span && port < 0; ++i) port = ProbePort(*lo + (start + i) % span);
-    if (port < 0) {
+    for (int i = 0; i < span && fd < 0; ++i) fd = ListenLoopback(*lo + (start + i) % span);
+    if (fd < 0) {
       *error = "no free port on 127.0.0.1 between PLUGIN_MIN_PORT=" + std::to_string(*lo) +
                " and PLUGIN_MAX_PORT=" + std::to_string(*hi);
       return false;
     }
   } else {
-    port = 0;  // the server binds 127.0.0.1:0 and reports the port the OS chose
+    fd = ListenLoopback(0);
+    if (fd < 0) {
+      *error = Errno("cannot listen on 127.0.0.1");
+      return false;
+    }
   }
+  *out = Listener{};
+  out->fd = fd;
   out->network = "tcp";
-  out->address = "127.0.0.1:" + std::to_string(port);  // updated once bound when 0
-  out->grpc_uri = out->address;
-  out->socket_dir.clear();
+  out->address = "127.0.0.1:" + std::to_string(BoundPort(fd));
   return true;
 }
 

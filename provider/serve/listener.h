@@ -7,29 +7,26 @@
 namespace tfj::serve {
 
 struct Listener {
+  int fd = -1;             // bound and listening
   std::string network;     // "unix" or "tcp": handshake field 3
   std::string address;     // socket path or 127.0.0.1:port: handshake field 4
-  std::string grpc_uri;    // what ServerBuilder::AddListeningPort takes
   std::string socket_dir;  // unix only: the private directory to remove on exit
-  std::string group;       // unix only: PLUGIN_UNIX_SOCKET_GROUP, applied once bound
+  std::string group;       // unix only: PLUGIN_UNIX_SOCKET_GROUP
 };
 
 // Creates <base>/tfj-plugin-XXXXXX (mode 0700; 0750 and chgrp when `group` is set, so the
-// group can reach the socket) and returns the socket path inside it. `base` is
-// PLUGIN_UNIX_SOCKET_DIR, else $TMPDIR, else /tmp. Returns false with `error` set.
-bool PrepareUnixListener(const char* base_dir, const char* group, Listener* out,
-                         std::string* error);
+// group can reach the socket; the socket itself is then 0660 and that group's) and
+// listens on plugin.sock inside it. `base` is PLUGIN_UNIX_SOCKET_DIR, else $TMPDIR, else
+// /tmp. Returns false with `error` set, leaving nothing behind.
+bool OpenUnixListener(const char* base_dir, const char* group, Listener* out,
+                      std::string* error);
 
-// After the server has bound the socket: chgrp + 0660 when a group was requested.
-bool ApplySocketGroup(const Listener& listener, std::string* error);
+// Listens on 127.0.0.1, on a free port within [min_port, max_port] (PLUGIN_MIN_PORT /
+// PLUGIN_MAX_PORT; nullptr or unparsable: a port the OS chooses). Never another address.
+bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
+                     std::string* error);
 
-// Removes the socket and its directory (best effort; safe to call twice).
-void RemoveUnixListener(const Listener& listener);
-
-// Picks a free port on 127.0.0.1 within [min_port, max_port] (from PLUGIN_MIN_PORT /
-// PLUGIN_MAX_PORT; nullptr or unparsable = port 0, the OS chooses when the server binds
-// and the caller sets `address` from the bound port). Never another address.
-bool PrepareTcpListener(const char* min_port, const char* max_port, Listener* out,
-                        std::string* error);
+// Closes the socket and removes a unix socket and its directory (safe to call twice).
+void CloseListener(Listener* listener);
 
 }  // namespace tfj::serve

@@ -22,17 +22,21 @@ TEST(UnixListener, PrivateDirectoryInsideTheRequestedBase) {
   ASSERT_FALSE(base.empty());
   Listener l;
   std::string error;
-  ASSERT_TRUE(PrepareUnixListener(base.c_str(), nullptr, &l, &error)) << error;
+  ASSERT_TRUE(OpenUnixListener(base.c_str(), nullptr, &l, &error)) << error;
   EXPECT_EQ(l.network, "unix");
   EXPECT_EQ(l.socket_dir.rfind(base + "/tfj-plugin-", 0), 0u) << l.socket_dir;
   EXPECT_EQ(l.address, l.socket_dir + "/plugin.sock");
-  EXPECT_EQ(l.grpc_uri, "unix:" + l.address);
+  EXPECT_GE(l.fd, 0);
   struct stat st {};
   ASSERT_EQ(::stat(l.socket_dir.c_str(), &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  RemoveUnixListener(l);
-  EXPECT_NE(::access(l.socket_dir.c_str(), F_OK), 0);
+  ASSERT_EQ(::stat(l.address.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  const std::string dir = l.socket_dir;
+  CloseListener(&l);
+  EXPECT_EQ(l.fd, -1);
+  EXPECT_NE(::access(dir.c_str(), F_OK), 0);
   ::rmdir(base.c_str());
 }
 
@@ -40,11 +44,11 @@ TEST(UnixListener, TwoListenersNeverShareADirectory) {
   const std::string base = MakeTempDir();
   Listener a, b;
   std::string error;
-  ASSERT_TRUE(PrepareUnixListener(base.c_str(), nullptr, &a, &error));
-  ASSERT_TRUE(PrepareUnixListener(base.c_str(), nullptr, &b, &error));
+  ASSERT_TRUE(OpenUnixListener(base.c_str(), nullptr, &a, &error));
+  ASSERT_TRUE(OpenUnixListener(base.c_str(), nullptr, &b, &error));
   EXPECT_NE(a.address, b.address);
-  RemoveUnixListener(a);
-  RemoveUnixListener(b);
+  CloseListener(&a);
+  CloseListener(&b);
   ::rmdir(base.c_str());
 }
 
@@ -53,12 +57,15 @@ TEST(UnixListener, GroupGivesTheGroupAccessToTheDirectory) {
   const std::string gid = std::to_string(::getegid());  // a group we are surely in
   Listener l;
   std::string error;
-  ASSERT_TRUE(PrepareUnixListener(base.c_str(), gid.c_str(), &l, &error)) << error;
+  ASSERT_TRUE(OpenUnixListener(base.c_str(), gid.c_str(), &l, &error)) << error;
   struct stat st {};
   ASSERT_EQ(::stat(l.socket_dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0750u);
+  ASSERT_EQ(::stat(l.address.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+  EXPECT_EQ(st.st_gid, ::getegid());
   EXPECT_EQ(l.group, gid);
-  RemoveUnixListener(l);
+  CloseListener(&l);
   ::rmdir(base.c_str());
 }
 
@@ -66,7 +73,7 @@ TEST(UnixListener, UnknownGroupIsAClearError) {
   const std::string base = MakeTempDir();
   Listener l;
   std::string error;
-  EXPECT_FALSE(PrepareUnixListener(base.c_str(), "no-such-group-tfj", &l, &error));
+  EXPECT_FALSE(OpenUnixListener(base.c_str(), "no-such-group-tfj", &l, &error));
   EXPECT_NE(error.find("no-such-group-tfj"), std::string::npos);
   EXPECT_EQ(::rmdir(base.c_str()), 0);  // nothing left behind
 }
@@ -74,29 +81,43 @@ TEST(UnixListener, UnknownGroupIsAClearError) {
 TEST(UnixListener, MissingBaseDirectoryIsAnError) {
   Listener l;
   std::string error;
-  EXPECT_FALSE(PrepareUnixListener("/nonexistent/tfj", nullptr, &l, &error));
+  EXPECT_FALSE(OpenUnixListener("/nonexistent/tfj", nullptr, &l, &error));
   EXPECT_NE(error.find("/nonexistent/tfj"), std::string::npos);
 }
 
 TEST(TcpListener, LoopbackWithinTheRange) {
   Listener l;
   std::string error;
-  ASSERT_TRUE(PrepareTcpListener("20000", "20100", &l, &error)) << error;
+  ASSERT_TRUE(OpenTcpListener("20000", "20100", &l, &error)) << error;
   EXPECT_EQ(l.network, "tcp");
   ASSERT_EQ(l.address.rfind("127.0.0.1:", 0), 0u);
   const int port = std::stoi(l.address.substr(10));
   EXPECT_GE(port, 20000);
   EXPECT_LE(port, 20100);
-  EXPECT_EQ(l.grpc_uri, l.address);
+  CloseListener(&l);
+}
+
+TEST(TcpListener, ATakenRangeIsAClearError) {
+  Listener first, second;
+  std::string error;
+  ASSERT_TRUE(OpenTcpListener("0", "0", &first, &error)) << error;  // any free port
+  const std::string port = first.address.substr(10);
+  // A one-port range whose port is taken.
+  EXPECT_FALSE(OpenTcpListener(port.c_str(), port.c_str(), &second, &error));
+  EXPECT_NE(error.find("no free port"), std::string::npos) << error;
+  CloseListener(&first);
 }
 
 TEST(TcpListener, NoRangeLetsTheOsChoose) {
   Listener l;
   std::string error;
-  ASSERT_TRUE(PrepareTcpListener(nullptr, nullptr, &l, &error));
-  EXPECT_EQ(l.grpc_uri, "127.0.0.1:0");
-  ASSERT_TRUE(PrepareTcpListener("abc", "25000", &l, &error));
-  EXPECT_EQ(l.grpc_uri, "127.0.0.1:0");
+  ASSERT_TRUE(OpenTcpListener(nullptr, nullptr, &l, &error));
+  EXPECT_NE(l.address, "127.0.0.1:0");
+  EXPECT_GT(std::stoi(l.address.substr(10)), 0);
+  CloseListener(&l);
+  ASSERT_TRUE(OpenTcpListener("abc", "25000", &l, &error));
+  EXPECT_GT(std::stoi(l.address.substr(10)), 0);
+  CloseListener(&l);
 }
 
 }  // namespace

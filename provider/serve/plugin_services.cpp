@@ -4,16 +4,24 @@
 
 namespace tfj::serve {
 
-grpc::Status ControllerService::Shutdown(grpc::ServerContext*, const plugin::Empty*,
-                                         plugin::Empty*) {
-  tf::log::Debug("shutdown requested by the plugin host");
-  if (request_shutdown_) request_shutdown_();
-  return grpc::Status::OK;
+void ControllerService::Register(rpc::Router& router) {
+  rpc::Add(router, "/plugin.GRPCController/Shutdown", this, &ControllerService::Shutdown);
 }
 
-grpc::Status StdioService::StreamStdio(grpc::ServerContext*, const google::protobuf::Empty*,
-                                       grpc::ServerWriter<plugin::StdioData>*) {
-  return grpc::Status::OK;
+rpc::Status ControllerService::Shutdown(rpc::ServerContext*, const plugin::Empty*,
+                                        plugin::Empty*) {
+  tf::log::Debug("shutdown requested by the plugin host");
+  if (request_shutdown_) request_shutdown_();
+  return rpc::Status::OK;
+}
+
+void StdioService::Register(rpc::Router& router) {
+  rpc::Add(router, "/plugin.GRPCStdio/StreamStdio", this, &StdioService::StreamStdio);
+}
+
+rpc::Status StdioService::StreamStdio(rpc::ServerContext*, const plugin::Empty*,
+                                      rpc::ServerWriter<plugin::StdioData>*) {
+  return rpc::Status::OK;
 }
 
 }  // namespace tfj::serve

@@ -174,16 +174,19 @@ TEST_F(AutoMtls, ClientWithAnotherCertificateIsRefused) {
   EXPECT_EQ(serving, 1);
 }
 
-// TLS alone would accept a certificate *signed by* Terraform's (it is a CA certificate);
-// the per-call check insists on exactly the certificate from PLUGIN_CLIENT_CERT.
+// Chain verification would accept a certificate *signed by* Terraform's (it is a CA
+// certificate); the TLS handshake insists on exactly the certificate from
+// PLUGIN_CLIENT_CERT, so the connection itself is refused.
 TEST_F(AutoMtls, CertificateSignedByTheClientCertificateIsRefused) {
   Running r = StartPlugin(TerraformEnvironment(client_, "6"));
   ASSERT_TRUE(r.process);
   const Certificate leaf = IssueCertificate(*client_);
   int serving = 0;
   const grpc::Status s = HealthCheck(Dial(r.handshake, &leaf), "plugin", &serving);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_EQ(serving, 0);
+  EXPECT_TRUE(HealthCheck(Dial(r.handshake, client_), "plugin", &serving).ok());
+  EXPECT_EQ(serving, 1);
 }
 
 TEST_F(AutoMtls, PlaintextClientIsRefused) {

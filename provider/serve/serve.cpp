@@ -2,36 +2,32 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <string_view>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/resource_quota.h>
-#include <grpcpp/security/server_credentials.h>
 
 #include "provider/core/log.h"
 #include "provider/core/server.h"
 #include "provider/proto5/provider_service.h"
 #include "provider/proto6/provider_service.h"
+#include "provider/rpc/server.h"
 #include "provider/serve/certificate.h"
 #include "provider/serve/handshake.h"
 #include "provider/serve/health_service.h"
 #include "provider/serve/listener.h"
-#include "provider/serve/peer_check.h"
 #include "provider/serve/plugin_services.h"
 
 namespace tfj::serve {
 namespace {
 
-// terraform-plugin-go's limit: Terraform itself accepts messages up to MaxInt32, and gRPC
-// C++'s 4 MiB default would reject large configurations and states.
-constexpr int kMaxMessageBytes = 256 << 20;
 // The signal our own Shutdown RPC raises to wake the serve loop.
 constexpr int kShutdownSignal = SIGUSR2;
 
@@ -91,22 +87,30 @@ void WriteStdoutLine(const std::string& line) {
   }
 }
 
-// Waits for a stop signal (or, when launched by Terraform, for the parent to go away).
-void WaitForStop(const sigset_t& signals, bool watch_parent) {
-  const pid_t parent = ::getppid();
-  const timespec tick{1, 0};
-  for (;;) {
-    const int sig = ::sigtimedwait(&signals, nullptr, &tick);
-    if (sig > 0) {
-      tf::log::Debug("stopping", {{"signal", ::strsignal(sig)}});
-      return;
+// Whether to stop: a stop signal arrived (read from `signal_fd`), or, when launched by
+// Terraform, the parent went away.
+class StopCheck {
+ public:
+  StopCheck(int signal_fd, bool watch_parent)
+      : signal_fd_(signal_fd), watch_parent_(watch_parent), parent_(::getppid()) {}
+  bool operator()() const {
+    signalfd_siginfo info{};
+    if (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      tf::log::Debug("stopping", {{"signal", ::strsignal(static_cast<int>(info.ssi_signo))}});
+      return true;
     }
-    if (watch_parent && ::getppid() != parent) {
+    if (watch_parent_ && ::getppid() != parent_) {
       tf::log::Warn("plugin host went away; stopping");
-      return;
+      return true;
     }
+    return false;
   }
-}
+
+ private:
+  int signal_fd_;
+  bool watch_parent_;
+  pid_t parent_;
+};
 
 }  // namespace
 
@@ -167,91 +171,72 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  // 4. Listener.
+  // The stop signals are read from a descriptor, in the serve loop.
+  const int signal_fd = ::signalfd(-1, &stop_signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd < 0) {
+    std::fprintf(stderr, "%s: signalfd: %s\n", program.c_str(), std::strerror(errno));
+    return 1;
+  }
+
+  // 4. AutoMTLS when Terraform handed us its client certificate (plaintext HTTP/2 under
+  // TF_DISABLE_PLUGIN_TLS or --debug). (Generating our certificate on a second thread
+  // was tried: OpenSSL's locks serialise it with the rest, and the thread cost more.)
+  std::optional<std::string> client_der;
+  const char* client_pem = args.debug ? nullptr : std::getenv("PLUGIN_CLIENT_CERT");
+  if (client_pem != nullptr && *client_pem != '\0') {
+    client_der = PemCertificateToDer(client_pem);
+    if (!client_der) {
+      std::fprintf(stderr, "%s: PLUGIN_CLIENT_CERT does not hold a PEM certificate\n",
+                   program.c_str());
+      return 1;
+    }
+  }
+
+  // 5. Listener.
   Listener listener;
   std::string error;
   const char* network = std::getenv("TFJ_PLUGIN_NETWORK");
   const bool tcp = !args.debug && network != nullptr && std::string_view(network) == "tcp";
-  const bool ok = tcp ? PrepareTcpListener(std::getenv("PLUGIN_MIN_PORT"),
-                                           std::getenv("PLUGIN_MAX_PORT"), &listener, &error)
-                      : PrepareUnixListener(std::getenv("PLUGIN_UNIX_SOCKET_DIR"),
-                                            std::getenv("PLUGIN_UNIX_SOCKET_GROUP"), &listener,
-                                            &error);
+  const bool ok = tcp ? OpenTcpListener(std::getenv("PLUGIN_MIN_PORT"),
+                                        std::getenv("PLUGIN_MAX_PORT"), &listener, &error)
+                      : OpenUnixListener(std::getenv("PLUGIN_UNIX_SOCKET_DIR"),
+                                         std::getenv("PLUGIN_UNIX_SOCKET_GROUP"), &listener,
+                                         &error);
   if (!ok) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), error.c_str());
     return 1;
   }
 
-  // 5. Credentials: AutoMTLS when Terraform handed us its client certificate.
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  Certificate server_cert;
-  const char* client_pem = args.debug ? nullptr : std::getenv("PLUGIN_CLIENT_CERT");
-  if (client_pem != nullptr && *client_pem != '\0') {
-    const std::optional<std::string> client_der = PemCertificateToDer(client_pem);
-    if (!client_der) {
-      std::fprintf(stderr, "%s: PLUGIN_CLIENT_CERT does not hold a PEM certificate\n",
-                   program.c_str());
-      RemoveUnixListener(listener);
-      return 1;
-    }
-    try {
-      server_cert = GenerateSelfSignedCertificate();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-      RemoveUnixListener(listener);
-      return 1;
-    }
-    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = client_pem;  // Terraform's certificate is the only trust anchor
-    tls.pem_key_cert_pairs.push_back({server_cert.key_pem, server_cert.cert_pem});
-    credentials = grpc::SslServerCredentials(tls);
-    credentials->SetAuthMetadataProcessor(std::make_shared<PeerCertificateCheck>(*client_der));
-  } else {
-    credentials = grpc::InsecureServerCredentials();  // TF_DISABLE_PLUGIN_TLS, or --debug
-  }
-
-  // 6. Services and server.
+  // 6. Services and server: only the negotiated protocol's Provider service is offered.
   tf::Server core(opts.factory());
   proto5::ProviderService service5(core);
   proto6::ProviderService service6(core);
   ControllerService controller([] { ::kill(::getpid(), kShutdownSignal); });
   StdioService stdio;
-  HealthService health;
-
-  grpc::ServerBuilder builder;
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  // Small footprint: one completion queue and few pollers; RPC threads are created on
-  // demand up to the quota (Terraform runs up to 10 calls at once, plus StopProvider).
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
-  grpc::ResourceQuota quota("tfj-plugin");
-  quota.SetMaxThreads(64);
-  builder.SetResourceQuota(quota);
-  int bound_port = 0;
-  builder.AddListeningPort(listener.grpc_uri, credentials, &bound_port);
+  rpc::Router router;
   if (version == 5) {
-    builder.RegisterService(&service5);
+    service5.Register(router);
   } else {
-    builder.RegisterService(&service6);
+    service6.Register(router);
   }
-  builder.RegisterService(&controller);
-  builder.RegisterService(&stdio);
-  builder.RegisterService(&health);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || (listener.network == "tcp" && bound_port == 0)) {
-    std::fprintf(stderr, "%s: cannot listen on %s\n", program.c_str(), listener.grpc_uri.c_str());
-    RemoveUnixListener(listener);
+  controller.Register(router);
+  stdio.Register(router);
+  HealthService::Register(router);
+
+  rpc::ServerOptions server_options;
+  Certificate server_cert;
+  try {
+    if (client_der) {
+      server_cert = GenerateSelfSignedCertificate(CurveChoice::kP521, Pem::kSkip);
+      server_options.tls = std::make_shared<rpc::TlsContext>(*client_der);
+      server_options.tls->UseCertificate(server_cert.cert.get(), server_cert.key.get());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    CloseListener(&listener);
     return 1;
   }
-  if (listener.network == "tcp") listener.address = "127.0.0.1:" + std::to_string(bound_port);
-  if (!ApplySocketGroup(listener, &error)) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), error.c_str());
-    server->Shutdown();
-    RemoveUnixListener(listener);
-    return 1;
-  }
+  rpc::Server server(router, std::move(server_options));
 
   // 7. Announce: the handshake line is the first and only thing on stdout.
   if (args.debug) {
@@ -272,11 +257,15 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
                                    {"protocol", version == 5 ? "5" : "6"}});
 
   // 8. Serve until Shutdown, SIGTERM (SIGINT in debug mode) or the host goes away.
-  WaitForStop(stop_signals, !args.debug);
+  server.Serve(listener.fd, signal_fd, StopCheck(signal_fd, !args.debug));
   core.Stop();  // cancel anything still running so the graceful shutdown is quick
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  server->Wait();
-  RemoveUnixListener(listener);
+  const bool all_done = server.Shutdown(std::chrono::seconds(2));
+  CloseListener(&listener);
+  if (!all_done) {
+    // A call ignored cancellation: leave without running destructors under its feet.
+    tf::log::Warn("calls still running at shutdown; exiting anyway");
+    std::_Exit(0);
+  }
   tf::log::Debug("plugin stopped");
   return 0;
 }

@@ -1,0 +1,140 @@
+// The plugin's method table against our .proto files: every RPC of the negotiated
+// protocol's Provider service and of go-plugin's services has a handler, so none answers
+// "unknown method" by accident; and a call routed by path reaches the core.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "provider/proto5/provider_service.h"
+#include "provider/proto6/provider_service.h"
+#include "provider/serve/health_service.h"
+#include "provider/serve/plugin_services.h"
+
+namespace tfj::serve {
+namespace {
+
+// "/package.Service/Method" for every rpc of `service` in proto/<file>.
+std::set<std::string> ProtoMethods(const std::string& file, const std::string& service) {
+  std::ifstream in(std::string(TFJ_PROTO_DIR) + "/" + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  std::smatch m;
+  std::string package;
+  if (std::regex_search(s, m, std::regex(R"(\npackage\s+([\w.]+)\s*;)"))) package = m[1];
+  const size_t start = s.find("\nservice " + service + " {");
+  const size_t end = s.find("\n}", start);
+  std::set<std::string> out;
+  if (package.empty() || start == std::string::npos || end == std::string::npos) return out;
+  const std::string body = s.substr(start, end - start);
+  const std::regex rpc(R"(\brpc\s+(\w+)\s*\()");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), rpc); it != std::sregex_iterator();
+       ++it) {
+    out.insert("/" + package + "." + service + "/" + (*it)[1].str());
+  }
+  return out;
+}
+
+class NoProvider final : public tf::Provider {
+ public:
+  std::string TypeName() const override { return "none"; }
+  std::string Version() const override { return "0"; }
+  tf::Schema GetSchema() const override { return {}; }
+  void Configure(const tf::ConfigureProviderRequest&, tf::ConfigureProviderResponse&) override {}
+  std::vector<tf::ResourceFactory> Resources() const override { return {}; }
+  std::vector<tf::DataSourceFactory> DataSources() const override { return {}; }
+};
+
+std::set<std::string> Paths(const rpc::Router& router) {
+  const std::vector<std::string> paths = router.Paths();
+  return {paths.begin(), paths.end()};
+}
+
+TEST(PluginServices, EveryProtocol6RpcHasAHandler) {
+  tf::Server core(std::make_unique<NoProvider>());
+  proto6::ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  const std::set<std::string> expected = ProtoMethods("tfplugin6.proto", "Provider");
+  ASSERT_GT(expected.size(), 30u);  // the file was found and parsed
+  EXPECT_EQ(Paths(router), expected);
+}
+
+TEST(PluginServices, EveryProtocol5RpcHasAHandler) {
+  tf::Server core(std::make_unique<NoProvider>());
+  proto5::ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  const std::set<std::string> expected = ProtoMethods("tfplugin5.proto", "Provider");
+  ASSERT_GT(expected.size(), 20u);
+  EXPECT_EQ(Paths(router), expected);
+}
+
+TEST(PluginServices, GoPluginServicesHaveHandlers) {
+  ControllerService controller([] {});
+  StdioService stdio;
+  rpc::Router router;
+  controller.Register(router);
+  stdio.Register(router);
+  HealthService::Register(router);
+  std::set<std::string> expected = ProtoMethods("grpc_controller.proto", "GRPCController");
+  const std::set<std::string> more = ProtoMethods("grpc_stdio.proto", "GRPCStdio");
+  ASSERT_EQ(expected.size(), 1u);
+  ASSERT_EQ(more.size(), 1u);
+  expected.insert(more.begin(), more.end());
+  expected.insert("/grpc.health.v1.Health/Check");
+  EXPECT_EQ(Paths(router), expected);
+}
+
+// A Call fed by hand, as the transport would.
+class FakeCall final : public rpc::Call {
+ public:
+  explicit FakeCall(std::vector<std::string> requests) : requests_(std::move(requests)) {}
+  const std::vector<std::string>& requests() const override { return requests_; }
+  bool Write(std::string message) override {
+    written.push_back(std::move(message));
+    return true;
+  }
+  bool IsCancelled() const override { return false; }
+  std::vector<std::string> written;
+
+ private:
+  std::vector<std::string> requests_;
+};
+
+TEST(PluginServices, RoutedCallReachesTheCore) {
+  tf::Server core(std::make_unique<NoProvider>());
+  proto6::ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  const rpc::Handler* handler = router.Find("/tfplugin6.Provider/GetProviderSchema");
+  ASSERT_NE(handler, nullptr);
+  FakeCall call({tfplugin6::GetProviderSchema::Request().SerializeAsString()});
+  const rpc::Status status = (*handler)(call);
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_EQ(call.written.size(), 1u);
+  tfplugin6::GetProviderSchema::Response response;
+  ASSERT_TRUE(response.ParseFromString(call.written[0]));
+  EXPECT_TRUE(response.provider().has_block());
+  EXPECT_TRUE(response.server_capabilities().plan_destroy());
+}
+
+TEST(PluginServices, UnparsableRequestIsInternalNotACrash) {
+  tf::Server core(std::make_unique<NoProvider>());
+  proto6::ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  FakeCall call({std::string("\xff\xff\xff", 3)});
+  const rpc::Status status = (*router.Find("/tfplugin6.Provider/ValidateResourceConfig"))(call);
+  EXPECT_EQ(status.code(), rpc::StatusCode::kInternal);
+  EXPECT_TRUE(call.written.empty());
+  FakeCall none({});
+  EXPECT_EQ((*router.Find("/tfplugin6.Provider/ValidateResourceConfig"))(none).code(),
+            rpc::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace tfj::serve
