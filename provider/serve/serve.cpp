@@ -179,8 +179,9 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   }
 
   // 4. AutoMTLS when Terraform handed us its client certificate (plaintext HTTP/2 under
-  // TF_DISABLE_PLUGIN_TLS or --debug). (Generating our certificate on a second thread
-  // was tried: OpenSSL's locks serialise it with the rest, and the thread cost more.)
+  // TF_DISABLE_PLUGIN_TLS or --debug). Start-up runs on one thread: generating our
+  // certificate on a second one was measured slower (OpenSSL's first-use locks serialise
+  // the two, and the thread costs more than it overlaps).
   std::optional<std::string> client_der;
   const char* client_pem = args.debug ? nullptr : std::getenv("PLUGIN_CLIENT_CERT");
   if (client_pem != nullptr && *client_pem != '\0') {
@@ -207,7 +208,49 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
     return 1;
   }
 
-  // 6. Services and server: only the negotiated protocol's Provider service is offered.
+  // 6. Our certificate.
+  Certificate server_cert;
+  if (client_der) {
+    try {
+      server_cert = GenerateSelfSignedCertificate(CurveChoice::kP521, Pem::kSkip);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+      CloseListener(&listener);
+      return 1;
+    }
+  }
+
+  // 7. Announce: the handshake line is the first and only thing on stdout. It goes out as
+  // soon as the socket listens and the certificate exists; the rest of the set-up below
+  // (TLS context, provider, method table) overlaps with Terraform reading the line and
+  // connecting, whose connection waits in the listen backlog meanwhile.
+  if (args.debug) {
+    const std::string reattach =
+        ReattachJson(opts.provider_address, version, static_cast<long>(::getpid()),
+                     listener.network, listener.address);
+    std::fprintf(stderr,
+                 "%s serving protocol %d in debug mode. Export this in the shell where you "
+                 "run terraform, then stop the provider with Ctrl-C:\n",
+                 program.c_str(), version);
+    WriteStdoutLine("TF_REATTACH_PROVIDERS='" + reattach + "'");
+  } else {
+    WriteStdoutLine(HandshakeLine(version, listener.network, listener.address,
+                                  server_cert.cert_der));
+  }
+
+  // 8. Services and server: only the negotiated protocol's Provider service is offered.
+  rpc::ServerOptions server_options;
+  try {
+    if (client_der) {
+      server_options.tls = std::make_shared<rpc::TlsContext>(*client_der);
+      server_options.tls->UseCertificate(server_cert.cert.get(), server_cert.key.get());
+    }
+  } catch (const std::exception& e) {
+    tf::log::Error("cannot serve TLS", {{"error", e.what()}});
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    CloseListener(&listener);
+    return 1;
+  }
   tf::Server core(opts.factory());
   proto5::ProviderService service5(core);
   proto6::ProviderService service6(core);
@@ -222,41 +265,12 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   controller.Register(router);
   stdio.Register(router);
   HealthService::Register(router);
-
-  rpc::ServerOptions server_options;
-  Certificate server_cert;
-  try {
-    if (client_der) {
-      server_cert = GenerateSelfSignedCertificate(CurveChoice::kP521, Pem::kSkip);
-      server_options.tls = std::make_shared<rpc::TlsContext>(*client_der);
-      server_options.tls->UseCertificate(server_cert.cert.get(), server_cert.key.get());
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-    CloseListener(&listener);
-    return 1;
-  }
   rpc::Server server(router, std::move(server_options));
-
-  // 7. Announce: the handshake line is the first and only thing on stdout.
-  if (args.debug) {
-    const std::string reattach =
-        ReattachJson(opts.provider_address, version, static_cast<long>(::getpid()),
-                     listener.network, listener.address);
-    std::fprintf(stderr,
-                 "%s serving protocol %d in debug mode. Export this in the shell where you "
-                 "run terraform, then stop the provider with Ctrl-C:\n",
-                 program.c_str(), version);
-    WriteStdoutLine("TF_REATTACH_PROVIDERS='" + reattach + "'");
-  } else {
-    WriteStdoutLine(HandshakeLine(version, listener.network, listener.address,
-                                  server_cert.cert_der));
-  }
   tf::log::Info("plugin serving", {{"network", listener.network},
                                    {"address", listener.address},
                                    {"protocol", version == 5 ? "5" : "6"}});
 
-  // 8. Serve until Shutdown, SIGTERM (SIGINT in debug mode) or the host goes away.
+  // 9. Serve until Shutdown, SIGTERM (SIGINT in debug mode) or the host goes away.
   server.Serve(listener.fd, signal_fd, StopCheck(signal_fd, !args.debug));
   core.Stop();  // cancel anything still running so the graceful shutdown is quick
   const bool all_done = server.Shutdown(std::chrono::seconds(2));
