@@ -2,10 +2,12 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -112,6 +114,36 @@ class StopCheck {
   pid_t parent_;
 };
 
+// Start-up touches about half a megabyte of fresh heap (mostly OpenSSL's algorithm
+// tables). On virtual machines a page fault is expensive: ~15 us each on the reference
+// VM, against ~2 us per page when the kernel maps a range in one call. So the heap is
+// grown by 1 MiB up front and mapped with MADV_POPULATE_WRITE (Linux 5.14; ignored where
+// unsupported). Measured on the reference VM: ~0.5 ms less to the handshake, for
+// ~0.7 MiB more RSS (bench_handshake).
+void PrefaultHeap() {
+#ifndef MADV_POPULATE_WRITE
+  constexpr int MADV_POPULATE_WRITE = 23;
+#endif
+  constexpr size_t kStep = size_t{1} << 20;
+  ::mallopt(M_TOP_PAD, static_cast<int>(kStep));  // grow the heap in 1 MiB steps
+  ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kStep));  // and keep what it got
+  // Allocate from the heap's free top until glibc has to grow it, then give it all back.
+  auto* const end_before = static_cast<char*>(::sbrk(0));
+  void* blocks[64];
+  size_t n = 0;
+  while (n < 64 && static_cast<char*>(::sbrk(0)) == end_before) {
+    blocks[n] = ::malloc(32 << 10);  // below the mmap threshold: served from the heap
+    if (blocks[n] == nullptr) break;
+    ++n;
+  }
+  auto* const start = n > 0 ? static_cast<char*>(blocks[0]) : end_before;
+  for (size_t i = 0; i < n; ++i) ::free(blocks[i]);
+  auto* const end = static_cast<char*>(::sbrk(0));
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  auto* const from = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(start) & ~(page - 1));
+  if (end > from) ::madvise(from, static_cast<size_t>(end - from), MADV_POPULATE_WRITE);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv, const ServeOptions& opts) {
@@ -127,10 +159,10 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
     return 0;
   }
   // glibc gives every thread that allocates its own malloc arena (64 MiB reserved, pages
-  // touched on use): with gRPC's threads plus up to ~10 RPC threads that is RSS and page
-  // faults for nothing. Two arenas are plenty here. Set before anything creates a thread.
-  // (No change measured up to the handshake; it bounds RSS while calls run.)
+  // touched on use): with up to ~10 call threads that is RSS and page faults for nothing.
+  // Two arenas are plenty here. Set before anything creates a thread.
   ::mallopt(M_ARENA_MAX, 2);
+  PrefaultHeap();
   tf::log::InitFromEnvironment();
 
   // 1. Cookie: only Terraform (or --debug) may start us.
