@@ -1,3 +1,10 @@
+// How it runs. Server::Serve accepts on the caller's thread. Each connection gets a thread
+// that owns its socket, TLS session and nghttp2 session and loops: hand nghttp2 what the
+// calls produced, write, poll (socket + an eventfd for wake-ups), read. A request whose
+// stream has ended is dispatched to a thread of its own, which parses the messages, runs
+// the handler and queues the framed answer on its Stream under the connection's mutex,
+// then wakes the connection thread. Streams, request bodies and nghttp2 are touched by
+// the connection thread only.
 #include "provider/rpc/server.h"
 
 #include <fcntl.h>
@@ -12,8 +19,8 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <list>
