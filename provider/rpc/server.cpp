@@ -270,7 +270,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Run();
-  Server::State& state() { return *state_; }
+  const std::shared_ptr<Server::State>& state() const { return state_; }
 
   // From handler threads.
   bool Append(const std::shared_ptr<Stream>& s, std::string_view message);
@@ -326,6 +326,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 namespace {
+
+// The last thing a connection or call thread does: drop its reference to the connection
+// (closing it when that was the last one), free this thread's OpenSSL state (its random
+// generator, made by the TLS handshake or a Jira call), and only then report the thread
+// done. Shutdown waits for that report, and the process may exit right after it: nothing
+// may be left for the thread to free.
+void ThreadDone(std::shared_ptr<Connection> conn, int Server::State::*counter) {
+  const std::shared_ptr<Server::State> state = conn->state();
+  conn.reset();
+  OPENSSL_thread_stop();
+  state->Ended(counter);
+}
 
 // The Call a handler sees.
 class StreamCall final : public Call {
@@ -642,17 +654,19 @@ void Connection::Dispatch(const std::shared_ptr<Stream>& s) {
   }
   try {
     std::thread([conn = shared_from_this(), s, handler, requests = std::move(requests)]() mutable {
-      StreamCall call(conn, s, std::move(requests));
       Status status;
-      try {
-        status = (*handler)(call);
-      } catch (const std::exception& e) {
-        status = Status(StatusCode::kInternal, e.what());
-      } catch (...) {
-        status = Status(StatusCode::kInternal, "unexpected exception");
+      {
+        StreamCall call(conn, s, std::move(requests));
+        try {
+          status = (*handler)(call);
+        } catch (const std::exception& e) {
+          status = Status(StatusCode::kInternal, e.what());
+        } catch (...) {
+          status = Status(StatusCode::kInternal, "unexpected exception");
+        }
       }
       conn->Finish(s, std::move(status));
-      conn->state().Ended(&Server::State::running_calls);
+      ThreadDone(std::move(conn), &Server::State::running_calls);
     }).detach();
   } catch (const std::system_error&) {
     state_->Ended(&Server::State::running_calls);
@@ -668,7 +682,14 @@ Server::Server(const Router& router, ServerOptions options) : state_(std::make_s
   if (state_->options.tls) state_->tls = state_->options.tls->impl().ctx.get();
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // Connection and call threads hold the state until their last step (ThreadDone). Give
+  // them a moment to let go, so that it is freed here and not on a thread that races the
+  // process's exit. Threads still running a handler keep it alive, which is safe.
+  for (int i = 0; i < 1000 && state_.use_count() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 void Server::Serve(int listen_fd, int wake_fd, const std::function<bool()>& should_stop) {
   const int flags = ::fcntl(listen_fd, F_GETFL);
@@ -698,9 +719,9 @@ void Server::Serve(int listen_fd, int wake_fd, const std::function<bool()>& shou
         state_->connections.push_back(conn);
       }
       try {
-        std::thread([conn] {
+        std::thread([conn]() mutable {
           conn->Run();
-          conn->state().Ended(&State::open_connections);
+          ThreadDone(std::move(conn), &State::open_connections);
         }).detach();
       } catch (const std::system_error&) {
         state_->Ended(&State::open_connections);
