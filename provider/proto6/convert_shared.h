@@ -18,6 +18,7 @@
 #include "provider/core/path.h"
 #include "provider/core/schema.h"
 #include "provider/core/server.h"
+#include "provider/rpc/rpc.h"
 
 namespace tfj::wire {
 
@@ -238,6 +239,36 @@ void RawStateFromProto(const PbRawState& pb, std::string* json,
   *json = pb.json();
   flatmap->clear();
   for (const auto& [k, v] : pb.flatmap()) flatmap->emplace(k, v);
+}
+
+// Registers the Provider methods both protocols name alike under `prefix`
+// ("/tfplugin6.Provider/"); each adapter adds the ones whose names differ.
+template <typename Service>
+void RegisterCommonMethods(rpc::Router& router, const std::string& prefix, Service* service) {
+#define TFJ_RPC_METHOD(name) rpc::Add(router, prefix + #name, service, &Service::name)
+  TFJ_RPC_METHOD(GetMetadata);
+  TFJ_RPC_METHOD(UpgradeResourceState);
+  TFJ_RPC_METHOD(ReadResource);
+  TFJ_RPC_METHOD(PlanResourceChange);
+  TFJ_RPC_METHOD(ApplyResourceChange);
+  TFJ_RPC_METHOD(ImportResourceState);
+  TFJ_RPC_METHOD(ReadDataSource);
+  TFJ_RPC_METHOD(GetResourceIdentitySchemas);
+  TFJ_RPC_METHOD(GetFunctions);
+  TFJ_RPC_METHOD(UpgradeResourceIdentity);
+  TFJ_RPC_METHOD(MoveResourceState);
+  TFJ_RPC_METHOD(GenerateResourceConfig);
+  TFJ_RPC_METHOD(ValidateEphemeralResourceConfig);
+  TFJ_RPC_METHOD(OpenEphemeralResource);
+  TFJ_RPC_METHOD(RenewEphemeralResource);
+  TFJ_RPC_METHOD(CloseEphemeralResource);
+  TFJ_RPC_METHOD(ListResource);
+  TFJ_RPC_METHOD(ValidateListResourceConfig);
+  TFJ_RPC_METHOD(CallFunction);
+  TFJ_RPC_METHOD(PlanAction);
+  TFJ_RPC_METHOD(InvokeAction);
+  TFJ_RPC_METHOD(ValidateActionConfig);
+#undef TFJ_RPC_METHOD
 }
 
 }  // namespace tfj::wire

@@ -37,33 +37,16 @@ Status Unsupported(std::string_view rpc, std::string_view what, std::string_view
 }  // namespace
 
 void ProviderService::Register(rpc::Router& router) {
-#define TFJ_RPC_METHOD(name) \
-  rpc::Add(router, "/tfplugin6.Provider/" #name, this, &ProviderService::name)
-  TFJ_RPC_METHOD(GetMetadata);
+  const std::string prefix = "/tfplugin6.Provider/";
+  wire::RegisterCommonMethods(router, prefix, this);
+  // The methods named differently in protocol 5, and those only protocol 6 has.
+#define TFJ_RPC_METHOD(name) rpc::Add(router, prefix + #name, this, &ProviderService::name)
   TFJ_RPC_METHOD(GetProviderSchema);
   TFJ_RPC_METHOD(ValidateProviderConfig);
   TFJ_RPC_METHOD(ValidateResourceConfig);
   TFJ_RPC_METHOD(ValidateDataResourceConfig);
-  TFJ_RPC_METHOD(UpgradeResourceState);
   TFJ_RPC_METHOD(ConfigureProvider);
-  TFJ_RPC_METHOD(ReadResource);
-  TFJ_RPC_METHOD(PlanResourceChange);
-  TFJ_RPC_METHOD(ApplyResourceChange);
-  TFJ_RPC_METHOD(ImportResourceState);
-  TFJ_RPC_METHOD(ReadDataSource);
   TFJ_RPC_METHOD(StopProvider);
-  TFJ_RPC_METHOD(GetResourceIdentitySchemas);
-  TFJ_RPC_METHOD(GetFunctions);
-  TFJ_RPC_METHOD(UpgradeResourceIdentity);
-  TFJ_RPC_METHOD(MoveResourceState);
-  TFJ_RPC_METHOD(GenerateResourceConfig);
-  TFJ_RPC_METHOD(ValidateEphemeralResourceConfig);
-  TFJ_RPC_METHOD(OpenEphemeralResource);
-  TFJ_RPC_METHOD(RenewEphemeralResource);
-  TFJ_RPC_METHOD(CloseEphemeralResource);
-  TFJ_RPC_METHOD(ListResource);
-  TFJ_RPC_METHOD(ValidateListResourceConfig);
-  TFJ_RPC_METHOD(CallFunction);
   TFJ_RPC_METHOD(ValidateStateStoreConfig);
   TFJ_RPC_METHOD(ConfigureStateStore);
   TFJ_RPC_METHOD(ReadStateBytes);
@@ -72,9 +55,6 @@ void ProviderService::Register(rpc::Router& router) {
   TFJ_RPC_METHOD(UnlockState);
   TFJ_RPC_METHOD(GetStates);
   TFJ_RPC_METHOD(DeleteState);
-  TFJ_RPC_METHOD(PlanAction);
-  TFJ_RPC_METHOD(InvokeAction);
-  TFJ_RPC_METHOD(ValidateActionConfig);
 #undef TFJ_RPC_METHOD
 }
 
