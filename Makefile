@@ -17,7 +17,7 @@ CMAKE_GENERATOR ?= Ninja
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config git ca-certificates zip unzip \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   libboost-dev nlohmann-json3-dev libssl-dev libmsgpack-cxx-dev libnghttp2-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev openssl
+  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
