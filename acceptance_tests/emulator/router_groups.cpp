@@ -83,7 +83,7 @@ Response Router::GetGroup(Ctx& c) {
       if (u && u->active) members.push_back(u);
     }
     std::sort(members.begin(), members.end(),
-              [](const User* a, const User* b) { return ToLower(a->name) < ToLower(b->name); });
+              [](const User* a, const User* b) { return NameKey(a->name) < NameKey(b->name); });
     nlohmann::json items = nlohmann::json::array();
     for (size_t i = 0; i < members.size() && i < 50; ++i) {
       items.push_back(UserJson(c, *members[i], false, false));
@@ -103,14 +103,14 @@ Response Router::DeleteGroup(Ctx& c) {
   Group* g = store_.FindGroup(name);
   if (!g) return ErrorCollection(404, {GroupNotFound(name)});
   if (const std::string* swap = c.query.Get("swapGroup"); swap && !swap->empty()) {
-    if (EqualsIgnoreCase(*swap, g->name)) {
+    if (SameName(*swap, g->name)) {
       return ErrorCollection(400, {"You cannot swap comments/worklogs to the group you are deleting."});
     }
     if (!store_.FindGroup(*swap)) {
       return ErrorCollection(400, {"The swap group you have specified is not a valid group."});
     }
   }
-  if (EqualsIgnoreCase(g->name, kAdminGroup) && g->member_keys.count(c.caller->key)) {
+  if (SameName(g->name, kAdminGroup) && g->member_keys.count(c.caller->key)) {
     // The only group granting ADMINISTER in the emulator.
     return ErrorCollection(400, {"You cannot delete a group that grants you administration "
                                  "privileges if no other group exists that also grants you "
@@ -120,10 +120,10 @@ Response Router::DeleteGroup(Ctx& c) {
   for (auto& [id, s] : store_.schemes) {
     std::erase_if(s.grants, [&](const Grant& gr) {
       return gr.holder_type == "group" && gr.holder_parameter &&
-             EqualsIgnoreCase(*gr.holder_parameter, g->name);
+             SameName(*gr.holder_parameter, g->name);
     });
   }
-  store_.groups.erase(ToLower(g->name));
+  store_.groups.erase(NameKey(g->name));
   return EmptyResponse(200);
 }
 
@@ -141,7 +141,7 @@ Response Router::GroupMembers(Ctx& c) {
     if (u && (u->active || inactive)) members.push_back(u);
   }
   std::sort(members.begin(), members.end(),
-            [](const User* a, const User* b) { return ToLower(a->name) < ToLower(b->name); });
+            [](const User* a, const User* b) { return NameKey(a->name) < NameKey(b->name); });
   nlohmann::json values = nlohmann::json::array();
   const int64_t total = static_cast<int64_t>(members.size());
   for (int64_t i = start; i < total && i < start + max; ++i) {
@@ -160,9 +160,9 @@ Response Router::GroupMembers(Ctx& c) {
 }
 
 Response Router::GroupPicker(Ctx& c) {
-  std::string query = ToLower(c.Param("query"));
+  std::string query = NameKey(c.Param("query"));
   std::vector<std::string> excluded;
-  for (const auto& e : c.query.GetAll("exclude")) excluded.push_back(ToLower(e));
+  for (const auto& e : c.query.GetAll("exclude")) excluded.push_back(NameKey(e));
   const int max = static_cast<int>(c.IntParam("maxResults", 20, 0, 1000));
   std::vector<const Group*> matches;
   for (const auto& [lower, g] : store_.groups) {  // sorted, unique
@@ -173,8 +173,11 @@ Response Router::GroupPicker(Ctx& c) {
   for (size_t i = 0; i < matches.size() && i < static_cast<size_t>(max); ++i) {
     const std::string& n = matches[i]->name;
     std::string html;
-    size_t at = query.empty() ? std::string::npos : ToLower(n).find(query);
-    if (at == std::string::npos) {
+    const std::string folded = NameKey(n);
+    size_t at = query.empty() ? std::string::npos : folded.find(query);
+    // Highlighting needs byte offsets valid in the original; lower-casing can change the
+    // length (e.g. U+0130), in which case the name is shown without highlight.
+    if (at == std::string::npos || folded.size() != n.size()) {
       html = HtmlEscape(n);
     } else {
       html = HtmlEscape(n.substr(0, at)) + "<b>" + HtmlEscape(n.substr(at, query.size())) +

@@ -207,7 +207,7 @@ Response Router::CreateScheme(Ctx& c) {
     errors.push_back("The permission scheme name must not be empty.");  // [INF]
   } else {
     for (const auto& [id, s] : store_.schemes) {
-      if (EqualsIgnoreCase(s.name, name)) {
+      if (SameName(s.name, name)) {
         errors.push_back("A Scheme with this name already exists.");
         break;
       }
@@ -258,7 +258,7 @@ Response Router::UpdateScheme(Ctx& c) {
   if (name && name->empty()) errors.push_back("The permission scheme name must not be empty.");
   if (name && !name->empty()) {
     for (const auto& [other_id, other] : store_.schemes) {
-      if (other_id != id && EqualsIgnoreCase(other.name, *name)) {
+      if (other_id != id && SameName(other.name, *name)) {
         errors.push_back("A Scheme with this name already exists.");
         break;
       }

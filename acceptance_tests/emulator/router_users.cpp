@@ -217,7 +217,7 @@ Response Router::UpdateUser(Ctx& c) {
   if (name) {
     if (std::string e = UsernameError(*name); !e.empty()) {
       errors["username"] = e;
-    } else if (!EqualsIgnoreCase(*name, u->name) && store_.FindUserByName(*name)) {
+    } else if (!SameName(*name, u->name) && store_.FindUserByName(*name)) {
       // A case-only rename compares equal and skips this check. [SRC]
       errors["username"] = "A user with that username already exists.";
     }
@@ -255,9 +255,9 @@ Response Router::UpdateUser(Ctx& c) {
 
   if (name && *name != u->name) {
     // Case-only renames change the displayed case too [INF]; the key never changes.
-    store_.user_index.erase(ToLower(u->name));
+    store_.user_index.erase(NameKey(u->name));
     u->name = *name;
-    store_.user_index[ToLower(u->name)] = u->key;
+    store_.user_index[NameKey(u->name)] = u->key;
   }
   if (email) u->email = *email;
   if (display) u->display_name = *display;
@@ -299,7 +299,7 @@ Response Router::DeleteUser(Ctx& c) {
     });
   }
   store_.failed_logins.erase(u->key);
-  store_.user_index.erase(ToLower(u->name));
+  store_.user_index.erase(NameKey(u->name));
   store_.users.erase(u->key);
   return EmptyResponse(204);
 }
@@ -318,15 +318,15 @@ Response Router::SearchUsers(Ctx& c) {
   bool include_inactive = c.BoolParam("includeInactive", false);
   // [INF] Matching: case-insensitive substring of username, display name or e-mail; "." and
   // "%" (and an empty query) match everyone, as clients rely on.
-  std::string needle = ToLower(*q);
+  std::string needle = NameKey(*q);
   bool all = needle.empty() || needle == "." || needle == "%" || needle == "*";
   std::vector<const User*> found;
   for (const auto& [lower, key] : store_.user_index) {  // sorted by lower-cased name
     const User& u = store_.users.at(key);
     if (u.active ? !include_active : !include_inactive) continue;
-    if (all || ToLower(u.name).find(needle) != std::string::npos ||
-        ToLower(u.display_name).find(needle) != std::string::npos ||
-        ToLower(u.email).find(needle) != std::string::npos) {
+    if (all || NameKey(u.name).find(needle) != std::string::npos ||
+        NameKey(u.display_name).find(needle) != std::string::npos ||
+        NameKey(u.email).find(needle) != std::string::npos) {
       found.push_back(&u);
     }
   }

@@ -84,7 +84,7 @@ Store Store::Seed(const Options& options) {
 }
 
 User* Store::FindUserByName(const std::string& name) {
-  auto it = user_index.find(ToLower(name));
+  auto it = user_index.find(NameKey(name));
   return it == user_index.end() ? nullptr : FindUserByKey(it->second);
 }
 
@@ -94,25 +94,25 @@ User* Store::FindUserByKey(const std::string& key) {
 }
 
 Group* Store::FindGroup(const std::string& name) {
-  auto it = groups.find(ToLower(name));
+  auto it = groups.find(NameKey(name));
   return it == groups.end() ? nullptr : &it->second;
 }
 
 User& Store::AddUser(User user, KeyStyle style) {
   int64_t n = next_user_id++;
   if (style == KeyStyle::kLegacy) {
-    user.key = ToLower(user.name);
+    user.key = NameKey(user.name);
     if (users.count(user.key)) user.key = "ID" + std::to_string(n);
   } else {
     user.key = "JIRAUSER" + std::to_string(n);
   }
-  user_index[ToLower(user.name)] = user.key;
+  user_index[NameKey(user.name)] = user.key;
   auto [it, inserted] = users.emplace(user.key, std::move(user));
   return it->second;
 }
 
 Group& Store::AddGroup(const std::string& name) {
-  Group& g = groups[ToLower(name)];
+  Group& g = groups[NameKey(name)];
   g.name = name;
   return g;
 }
@@ -182,7 +182,7 @@ Store Store::FromJson(const nlohmann::json& j) {
     u.display_name = ju.at("display_name").get<std::string>();
     u.password = ju.at("password").get<std::string>();
     u.active = ju.at("active").get<bool>();
-    s.user_index[ToLower(u.name)] = u.key;
+    s.user_index[NameKey(u.name)] = u.key;
     s.users[u.key] = u;
   }
   for (const auto& jg : j.at("groups")) {

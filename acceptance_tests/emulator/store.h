@@ -13,8 +13,17 @@
 #include <nlohmann/json.hpp>
 
 #include "acceptance_tests/emulator/options.h"
+#include "provider/text/unicode.h"
 
 namespace emulator {
+
+// Jira's identity of user, group and scheme names: Crowd lower-cases identifiers with Java's
+// String.toLowerCase(Locale.ENGLISH) (Crowd IdentifierUtils; see provider/text/unicode.h), so
+// `Équipe` and `équipe` are one group. Every name index and name comparison uses these.
+inline std::string NameKey(std::string_view name) { return text::JiraLowerCase(name); }
+inline bool SameName(std::string_view a, std::string_view b) {
+  return text::EqualsIgnoreCase(a, b);
+}
 
 struct User {
   std::string key;
@@ -60,8 +69,8 @@ struct Project {
 
 struct Store {
   std::map<std::string, User> users;            // by key
-  std::map<std::string, std::string> user_index;  // lower-cased name -> key
-  std::map<std::string, Group> groups;          // by lower-cased name
+  std::map<std::string, std::string> user_index;  // NameKey(name) -> key
+  std::map<std::string, Group> groups;          // by NameKey(name)
   std::map<int64_t, Scheme> schemes;
   std::map<int64_t, ProjectRole> roles;
   std::map<int64_t, Project> projects;
