@@ -558,7 +558,8 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
     if (j.value("seats", nlohmann::json()).is_null()) {
       options_.seats.erase(app);
     } else {
-      options_.seats[app] = j["seats"].get<int>();
+      options_.seats[app] = static_cast<int>(
+          std::min<uint64_t>(j["seats"].get<uint64_t>(), 100000000));
     }
     return EmptyResponse(204);
   }

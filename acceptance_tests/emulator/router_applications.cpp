@@ -20,15 +20,20 @@ std::vector<const Application*> Router::ApplicationsOf(const User& u) {
 
 std::map<std::string, int64_t> Router::SeatUsage() {
   std::map<std::string, int64_t> usage;
-  for (const auto& app : Applications()) usage[app.key] = 0;
-  for (const auto& [key, u] : store_.users) {
-    if (!u.active) continue;  // inactive users hold no seat
-    for (const Application* app : ApplicationsOf(u)) ++usage[app->key];
+  for (const auto& app : Applications()) {
+    int64_t& used = usage[app.key];
+    const Group* g = store_.FindGroup(app.default_group);
+    if (!g) continue;
+    for (const auto& key : store_.MembersOf(*g, options_.nested_groups)) {
+      const User* u = store_.FindUserByKey(key);
+      if (u && u->active) ++used;  // inactive users hold no seat
+    }
   }
   return usage;
 }
 
 const Application* Router::OverSeats(const std::map<std::string, int64_t>& before) {
+  if (options_.seats.empty()) return nullptr;  // every application unlimited
   auto after = SeatUsage();
   for (const auto& app : Applications()) {
     auto seats = options_.seats.find(app.key);
