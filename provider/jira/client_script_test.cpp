@@ -68,7 +68,7 @@ TEST(ClientScriptTest, AlreadyExistsWithoutALostResponseIsAnError) {
   });
   auto g = Make(Config(server.url()))->CreateGroup("devs");
   ASSERT_FALSE(g.ok());
-  EXPECT_TRUE(g.error().IsAlreadyExists());
+  EXPECT_EQ(g.error().http_status, 400);
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
