@@ -39,6 +39,8 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   // the parent in expand=groups answers, as with Jira's nested-groups directories.
   std::map<std::string, std::vector<std::string>> subgroups;
   std::optional<std::string> last_swap_group;  // what DeleteGroup last received
+  // Jira's text for message `id` in `language`; `a` and `b` fill the placeholders.
+  std::string Text(const std::string& id, const std::string& a = "", const std::string& b = "") const;
   std::optional<jira::Error> myself_error;
   std::optional<std::string> last_password;  // what SetPassword/CreateUser last received
 
@@ -98,8 +100,6 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   std::optional<Failure> Enter(const std::string& method);
   jira::User WithGroups(const jira::User& u, bool with_groups) const;
   jira::User Shown(jira::User u) const;  // with the e-mail as email_visibility shows it
-  // Jira's text for message `id` in `language`; `a` and `b` fill the placeholders.
-  std::string Text(const std::string& id, const std::string& a = "", const std::string& b = "") const;
 
   mutable std::recursive_mutex mu_;
   std::map<std::string, int> calls_;
