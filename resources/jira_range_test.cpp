@@ -308,6 +308,30 @@ TEST_F(JiraRangeTest, ProviderRefusesJiraBefore8AndKeepsTheServerInfo) {
   EXPECT_EQ(data->server.version_numbers, (std::vector<int>{10, 3, 1}));
 }
 
+TEST_F(JiraRangeTest, RedirectIsReportedOnUrlWithTheLocation) {
+  jira::Error moved;
+  moved.kind = jira::ErrorKind::kInvalid;
+  moved.http_status = 301;
+  moved.location = "https://jira.example.com/jira/rest/api/2/serverInfo";
+  fake_->FailNext("GetServerInfo", moved);
+  auto p = NewProviderWith(
+      [this](const jira::ClientConfig&) -> jira::Result<std::shared_ptr<jira::Client>> {
+        return std::shared_ptr<jira::Client>(fake_);
+      },
+      [](const char*) -> std::optional<std::string> { return std::nullopt; });
+  tf::ConfigureProviderRequest req;
+  req.config = tf::Value::ObjectOf(p->GetSchema().ImpliedType(),
+                                   {{"url", S("http://jira.example.com")},
+                                    {"username", S("admin")},
+                                    {"password", S("hunter2")}});
+  tf::ConfigureProviderResponse resp;
+  p->Configure(req, resp);
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  EXPECT_TRUE(HasPath(resp.diagnostics, "url"));
+  EXPECT_NE(resp.diagnostics.ToString().find(moved.location), std::string::npos);
+  EXPECT_EQ(resp.diagnostics.ToString().find("hunter2"), std::string::npos);
+}
+
 // ---------------------------------------------------------------- refused deletes
 
 TEST_F(JiraRangeTest, RestrictedGroupNeedsDeleteSwapGroup) {
