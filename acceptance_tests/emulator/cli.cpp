@@ -4,6 +4,9 @@
 #include <map>
 #include <sstream>
 
+#include "acceptance_tests/emulator/applications.h"
+#include "acceptance_tests/emulator/i18n.h"
+
 namespace emulator {
 
 namespace {
@@ -58,11 +61,16 @@ std::string Usage() {
   --state FILE                persist all state to FILE (atomic writes) and reload it on start
   --tls-cert FILE --tls-key FILE   serve https with this PEM certificate chain and key
   --context PATH              serve the API below a context path, e.g. /jira
-  --jira-version X.Y.Z        version reported by serverInfo (default 9.12.2)
+  --jira-version X.Y.Z        the Jira to play (default 9.12.2); switches every
+                              version-dependent behaviour: legacy user keys before 8.4,
+                              `active` ignored by PUT /user before 8.3, personal access
+                              tokens from 8.14, no GET /group and /user/search capped at
+                              100 from 10.0 (profiles: 8.0 8.3 8.4 8.5 8.20 9.4 9.12 10.3)
   --deployment-type TYPE      Server (default) or Cloud
-  --key-style STYLE           jirauser (JIRAUSER<n>, default) or legacy (lower-cased name)
+  --key-style STYLE           keys of new users: version (default: legacy before 8.4,
+                              JIRAUSER<n> from 8.4), jirauser or legacy (lower-cased name)
   --captcha-after N           CAPTCHA-lock a user after N failed logins (default 0 = never)
-  --user-search-cap N         max results of /user/search (default 1000, 100 from 10.x)
+  --user-search-cap N         max results of /user/search (default: 1000, 100 from 10.0)
   --latency-ms N              delay every /rest response by N ms
   --fault-rate F              fraction 0..1 of /rest requests that get a fault
   --fault-kinds LIST          comma list of 429,503,drop,lost (lost = commit, never answer)
@@ -75,8 +83,38 @@ std::string Usage() {
   --threads N                 worker threads (default 4)
   --body-limit BYTES          largest accepted request body (default 1048576; more = 413)
   --idle-timeout S            close idle connections after S seconds (default 30)
+  --language en|de            default language of error texts (default en); same status
+                              codes and error keys in every language
+  --user-language NAME=en|de  profile language of user NAME (seeded or admin); their
+                              requests are answered in it (repeatable)
+  --email-visibility MODE     public (default), masked ("bob at example dot com"), hidden
+                              (emailAddress left out) or logged-in, for every user answer
+  --admins-see-email          administrators see addresses unmasked (not Jira 6.x behaviour)
+  --nested-groups             the user directory nests groups: memberships are inherited
+                              through --nest links (expand=groups, /group/member, permissions)
+  --nest CHILD:PARENT         make group CHILD a member of group PARENT at start, creating
+                              both if needed (repeatable; ignored without --nested-groups)
+  --restricted-group NAME     comments/worklogs are restricted to group NAME (created if
+                              missing): DELETE /group needs swapGroup (repeatable)
+  --user-with-content NAME    user NAME reported, is assigned and commented an issue:
+                              DELETE /user is refused (repeatable)
+  --group-picker-limit N      jira.ajax.autocomplete.limit: /groups/picker returns at most N
+                              groups whatever maxResults says (default 20)
+  --group-picker-honours-max-results
+                              maxResults replaces the limit when given (Jira 7.x source)
+  --redirect URL              play a redirecting proxy: every request (outside --context, when
+                              set) is answered 302 with Location: URL + path?query, e.g.
+                              https://jira.example.com or http://127.0.0.1:8080/jira
+  --redirect-status N         301, 302 (default), 307 or 308
+  --seats APP=N               licensed seats of application APP (jira-software, jira-core);
+                              unlimited by default (repeatable)
   --help                      this text
 Run-time control (no auth): GET /_emulator/stats, GET|POST /_emulator/faults, POST /_emulator/reset
+  POST /_emulator/user-language {"username":NAME,"language":"de"|"en"|null}
+  POST /_emulator/nest, POST /_emulator/unnest {"child":GROUP,"parent":GROUP}
+  POST /_emulator/seats {"application":APP,"seats":N|null}
+  POST /_emulator/restricted-group {"group":NAME,"items":N}  (0 lifts the restriction)
+  POST /_emulator/user-content {"username":NAME,"reported":N,"assigned":N,"comments":N}
 )";
 }
 
@@ -160,9 +198,10 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
       o->deployment_type = value;
     } else if (flag == "--key-style") {
       if (!need()) return CliResult::kError;
-      if (value == "jirauser") o->key_style = KeyStyle::kJiraUser;
+      if (value == "version") o->key_style = KeyStyle::kByVersion;
+      else if (value == "jirauser") o->key_style = KeyStyle::kJiraUser;
       else if (value == "legacy") o->key_style = KeyStyle::kLegacy;
-      else return bad("expected jirauser or legacy");
+      else return bad("expected version, jirauser or legacy");
     } else if (flag == "--captcha-after") {
       if (!need()) return CliResult::kError;
       if (!ParseInt(value, 0, 1000000, &n)) return bad("expected a count");
@@ -207,6 +246,70 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
       }
       o->faults.rate_limit_capacity = static_cast<int>(n);
       o->faults.rate_limit_refill_per_s = r;
+    } else if (flag == "--language") {
+      if (!need()) return CliResult::kError;
+      if (!ParseLanguage(value, &o->language)) return bad("expected en or de");
+    } else if (flag == "--user-language") {
+      if (!need()) return CliResult::kError;
+      std::string user, lang;
+      Language language;
+      if (!SplitPair(value, '=', &user, &lang) || !ParseLanguage(lang, &language)) {
+        return bad("expected NAME=en or NAME=de");
+      }
+      o->user_languages[user] = language;
+    } else if (flag == "--email-visibility") {
+      if (!need()) return CliResult::kError;
+      if (value == "public") o->email_visibility = EmailVisibility::kPublic;
+      else if (value == "masked") o->email_visibility = EmailVisibility::kMasked;
+      else if (value == "hidden") o->email_visibility = EmailVisibility::kHidden;
+      else if (value == "logged-in") o->email_visibility = EmailVisibility::kLoggedIn;
+      else return bad("expected public, masked, hidden or logged-in");
+    } else if (flag == "--admins-see-email") {
+      o->admins_see_email = true;
+    } else if (flag == "--nested-groups") {
+      o->nested_groups = true;
+    } else if (flag == "--nest") {
+      if (!need()) return CliResult::kError;
+      std::string child, parent;
+      if (!SplitPair(value, ':', &child, &parent) || parent.empty()) {
+        return bad("expected CHILD:PARENT");
+      }
+      o->nests.emplace_back(child, parent);
+    } else if (flag == "--restricted-group") {
+      if (!need()) return CliResult::kError;
+      if (value.empty()) return bad("expected a group name");
+      o->restricted_groups.push_back(value);
+    } else if (flag == "--user-with-content") {
+      if (!need()) return CliResult::kError;
+      if (value.empty()) return bad("expected a username");
+      o->users_with_content.push_back(value);
+    } else if (flag == "--group-picker-limit") {
+      if (!need()) return CliResult::kError;
+      if (!ParseInt(value, 0, 100000, &n)) return bad("expected a count");
+      o->group_picker_limit = static_cast<int>(n);
+    } else if (flag == "--group-picker-honours-max-results") {
+      o->group_picker_honours_max_results = true;
+    } else if (flag == "--redirect") {
+      if (!need()) return CliResult::kError;
+      while (!value.empty() && value.back() == '/') value.pop_back();
+      if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+        return bad("expected an http:// or https:// URL");
+      }
+      o->redirect_url = value;
+    } else if (flag == "--redirect-status") {
+      if (!need()) return CliResult::kError;
+      if (!ParseInt(value, 301, 308, &n) || (n != 301 && n != 302 && n != 307 && n != 308)) {
+        return bad("expected 301, 302, 307 or 308");
+      }
+      o->redirect_status = static_cast<int>(n);
+    } else if (flag == "--seats") {
+      if (!need()) return CliResult::kError;
+      std::string app, count;
+      if (!SplitPair(value, '=', &app, &count) || !FindApplication(app) ||
+          !ParseInt(count, 0, 100000000, &n)) {
+        return bad("expected jira-software=N or jira-core=N");
+      }
+      o->seats[app] = static_cast<int>(n);
     } else if (flag == "--stale-reads") {
       o->faults.stale_reads = true;
     } else if (flag == "--seed") {

@@ -78,5 +78,60 @@ TEST(Cli, RejectsBadValuesWithTheFlagName) {
   EXPECT_NE(Usage().find("--rate-limit"), std::string::npos);
 }
 
+
+TEST(Cli, ParsesTheJiraProfileFlags) {
+  Options o;
+  std::string error;
+  ASSERT_EQ(Parse({"--language", "de", "--user-language", "bob=en", "--email-visibility",
+                   "masked", "--admins-see-email", "--nested-groups", "--nest", "devs:staff",
+                   "--restricted-group", "support", "--user-with-content", "bob",
+                   "--group-picker-limit", "5", "--group-picker-honours-max-results",
+                   "--redirect", "https://jira.example.com/", "--redirect-status", "301",
+                   "--seats", "jira-software=10", "--seats=jira-core=2", "--key-style",
+                   "version"},
+                  &o, &error),
+            CliResult::kRun)
+      << error;
+  EXPECT_EQ(o.language, Language::kGerman);
+  EXPECT_EQ(o.user_languages.at("bob"), Language::kEnglish);
+  EXPECT_EQ(o.email_visibility, EmailVisibility::kMasked);
+  EXPECT_TRUE(o.admins_see_email);
+  EXPECT_TRUE(o.nested_groups);
+  ASSERT_EQ(o.nests.size(), 1u);
+  EXPECT_EQ(o.nests[0], (std::pair<std::string, std::string>{"devs", "staff"}));
+  EXPECT_EQ(o.restricted_groups, std::vector<std::string>{"support"});
+  EXPECT_EQ(o.users_with_content, std::vector<std::string>{"bob"});
+  EXPECT_EQ(o.group_picker_limit, 5);
+  EXPECT_TRUE(o.group_picker_honours_max_results);
+  EXPECT_EQ(o.redirect_url, "https://jira.example.com");
+  EXPECT_EQ(o.redirect_status, 301);
+  EXPECT_EQ(o.seats.at("jira-software"), 10);
+  EXPECT_EQ(o.seats.at("jira-core"), 2);
+  EXPECT_EQ(o.key_style, KeyStyle::kByVersion);
+  for (const char* flag : {"--language", "--email-visibility", "--nested-groups", "--nest",
+                           "--restricted-group", "--user-with-content", "--group-picker-limit",
+                           "--redirect", "--seats"}) {
+    EXPECT_NE(Usage().find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(Cli, RejectsBadProfileValues) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--language", "fr"},
+           {"--user-language", "bob"},
+           {"--email-visibility", "secret"},
+           {"--nest", "nocolon"},
+           {"--redirect", "ftp://x"},
+           {"--redirect-status", "303"},
+           {"--seats", "jira-servicedesk=3"},
+           {"--seats", "jira-software=-1"},
+           {"--group-picker-limit", "x"}}) {
+    Options o;
+    std::string error;
+    EXPECT_EQ(Parse(args, &o, &error), CliResult::kError) << args[0];
+    EXPECT_NE(error.find(args[0]), std::string::npos) << error;
+  }
+}
+
 }  // namespace
 }  // namespace emulator

@@ -63,6 +63,8 @@ std::string UrlEncode(std::string_view s);
 // Standard base64 decoding (Basic auth). Returns false on malformed input. Hand-written
 // because Beast keeps its codec in a detail namespace.
 bool Base64Decode(std::string_view in, std::string* out);
+// ASCII-only case folding, for protocol tokens (header names, "Basic", "true", methods).
+// Jira names (users, groups, schemes) go through NameKey/SameName in store.h instead.
 std::string ToLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

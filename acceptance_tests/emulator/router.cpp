@@ -3,6 +3,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "acceptance_tests/emulator/applications.h"
 #include "acceptance_tests/emulator/responses.h"
 #include "acceptance_tests/emulator/router_context.h"
 #include "acceptance_tests/emulator/state_file.h"
@@ -11,14 +12,9 @@ namespace emulator {
 
 namespace {
 
-constexpr const char* kNotAuthenticated =
-    "You are not authenticated. Authentication required to perform this operation.";
-constexpr const char* kClientMustAuthenticate =
-    "Client must be authenticated to access this resource.";
 // [INF] Jira answers non-admins with a 403 ErrorCollection; the exact English text varies
-// per resource and is not documented, so one plausible sentence is used everywhere.
-constexpr const char* kAdminRequired =
-    "You are not authorized to perform this operation. Jira administrator rights are required.";
+// per resource and is not documented, so one plausible sentence ("auth.admin.required") is
+// used everywhere.
 
 // Splits "a/b/c" into segments, URL-decoding each (so %2F inside a segment stays one segment).
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -70,6 +66,11 @@ const std::vector<Router::Route>& Router::Routes() {
       {"DELETE", "user", A::kErrorCollection, &Router::DeleteUser, true},
       {"PUT", "user/password", A::kErrorCollection, &Router::ChangePassword, true},
       {"GET", "user/search", A::kErrorCollection, &Router::SearchUsers, false},
+      {"POST", "user/application", A::kErrorCollection, &Router::AddUserToApplication, true},
+      {"DELETE", "user/application", A::kErrorCollection, &Router::RemoveUserFromApplication,
+       true},
+      {"GET", "applicationrole", A::kErrorCollection, &Router::ListApplicationRoles, true},
+      {"GET", "applicationrole/{key}", A::kErrorCollection, &Router::GetApplicationRole, true},
       {"POST", "group", A::kStatusEntity, &Router::CreateGroup, true},
       {"GET", "group", A::kStatusEntity, &Router::GetGroup, true},
       {"DELETE", "group", A::kStatusEntity, &Router::DeleteGroup, true},
@@ -124,7 +125,9 @@ bool Router::VersionAtLeast(int major, int minor) const {
 }
 
 bool Router::IsAdmin(const std::string& user_key) {
-  return store_.IsMember(kAdminGroup, user_key);
+  // Global permissions follow effective membership, nested groups included. [DOC: "Managing
+  // nested groups", Jira admin guide: a member of a child group has the parent's permissions]
+  return store_.IsEffectiveMember(kAdminGroup, user_key, options_.nested_groups);
 }
 
 void Router::Persist() {
@@ -198,8 +201,26 @@ Response Router::Handle(const Request& request) {
   // /_emulator lives outside /rest, with or without the context path, and needs no auth.
   std::string local = path;
   const std::string& context = options_.context_path;
-  if (!context.empty() && local.rfind(context, 0) == 0 &&
-      (local.size() == context.size() || local[context.size()] == '/')) {
+  const bool inside_context =
+      !context.empty() && local.rfind(context, 0) == 0 &&
+      (local.size() == context.size() || local[context.size()] == '/');
+  const bool emulator_path = path.rfind("/_emulator/", 0) == 0 ||
+                             (inside_context && path.rfind(context + "/_emulator/", 0) == 0);
+  if (!options_.redirect_url.empty() && !emulator_path && (context.empty() || !inside_context)) {
+    // A reverse proxy in front of Jira that redirects (http to https, or a request without
+    // the context path to one with it), as the proxy guides in Atlassian's "Integrating Jira
+    // with Apache/nginx using SSL" set up. The proxy answers by itself: no Jira headers, no
+    // authentication, nothing counted against the API. [RFC 9110 §15.4]
+    std::lock_guard lock(mu_);
+    ++total_;
+    ++stats_[request.method + " (redirected)"];
+    Response r = HtmlResponse(options_.redirect_status, "Moved",
+                              "The document has moved to " + options_.redirect_url +
+                                  request.target);
+    r.SetHeader("Location", options_.redirect_url + request.target);
+    return r;
+  }
+  if (inside_context) {
     local = local.substr(context.size());
   } else if (!context.empty() && path.rfind("/_emulator/", 0) != 0) {
     std::lock_guard lock(mu_);
@@ -217,7 +238,7 @@ Response Router::Handle(const Request& request) {
 
 Response Router::HandleRest(const Request& req, const std::string& path, const std::string& raw_query) {
   ++total_;
-  Ctx c{req, Query::Parse(raw_query), {}, {}, nullptr, nullptr};
+  Ctx c{req, Query::Parse(raw_query), {}, {}, nullptr, nullptr, options_.language};
   {
     auto host = req.headers.find("Host");
     c.base = std::string(req.secure ? "https://" : "http://") +
@@ -312,6 +333,8 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
     } else if (value.size() > 7 && EqualsIgnoreCase(value.substr(0, 7), "Bearer ")) {
       auto tok = options_.tokens.find(value.substr(7));
       User* u = tok == options_.tokens.end() ? nullptr : store_.FindUserByName(tok->second);
+      // Personal access tokens exist from Jira 8.14; before, no token is valid. [DOC]
+      if (!VersionAtLeast(8, 14)) u = nullptr;
       // [INF] A bad PAT is answered like a failed basic login, without counting towards the
       // CAPTCHA (PATs are believed not to trigger it).
       if (!u || !u->active) return failed(nullptr);
@@ -320,6 +343,7 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
       return failed(nullptr);
     }
     login_reason = "OK";
+    if (c.caller->language) c.language = *c.caller->language;
   }
   auto decorate = [&](Response r) {
     r.SetHeader("X-AUSERNAME", c.caller ? c.caller->name : "anonymous");
@@ -328,10 +352,10 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
   };
 
   if (!c.caller && route->auth == AuthStyle::kErrorCollection) {
-    return decorate(ErrorCollection(401, {kNotAuthenticated}));
+    return decorate(ErrorCollection(401, {c.T("auth.required")}));
   }
   if (!c.caller && route->auth == AuthStyle::kStatusEntity) {
-    return decorate(StatusEntity(401, kClientMustAuthenticate));
+    return decorate(StatusEntity(401, c.T("auth.client.required")));
   }
 
   // Data Center rate limiting: token bucket per user, refilled continuously.
@@ -384,8 +408,8 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
 
   if (route->admin_only && !IsAdmin(c.caller->key)) {
     std::string message = route->handler == &Router::CreateUser
-                              ? "You do not have permission to create a user."
-                              : kAdminRequired;
+                              ? c.T("auth.create.user.denied")
+                              : c.T("auth.admin.required");
     return decorate(ErrorCollection(403, {message}));
   }
 
@@ -394,8 +418,7 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
       c.body = nlohmann::json::parse(req.body);
     } catch (const nlohmann::json::parse_error& e) {
       // [INF] Jackson's parse failure surfaces as a 400; the wording is Jersey-internal.
-      return decorate(ErrorCollection(400, {std::string("Unexpected character in JSON body: ") +
-                                            e.what()}));
+      return decorate(ErrorCollection(400, {c.T("request.json.invalid", {e.what()})}));
     }
   }
 
@@ -420,15 +443,14 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
 std::optional<Response> Router::StaleNotFound(const Ctx& c, const Route& route) {
   if (route.handler == &Router::GetUser) {
     std::string who = c.Param("username").empty() ? c.Param("key") : c.Param("username");
-    return ErrorCollection(404, {"The user named '" + who + "' does not exist"});
+    return ErrorCollection(404, {c.T("user.not.found", {who})});
   }
   if (route.handler == &Router::GroupMembers || route.handler == &Router::GetGroup) {
-    return ErrorCollection(404, {"The group named '" + c.Param("groupname") + "' does not exist"});
+    return ErrorCollection(404, {c.T("group.not.found", {c.Param("groupname")})});
   }
   if (route.handler == &Router::GetScheme || route.handler == &Router::ListGrants ||
       route.handler == &Router::GetGrant) {
-    return ErrorCollection(404, {"The permission scheme with id '" + c.params[0] +
-                                 "' does not exist."});
+    return ErrorCollection(404, {c.T("scheme.not.found", {c.params[0]})});
   }
   return std::nullopt;
 }
@@ -478,6 +500,99 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
       return JsonResponse(200, to_json(f));
     }
     return EmptyResponse(405);
+  }
+  if (path == "/_emulator/user-language" && req.method == "POST") {
+    // Sets an account's profile language, as the user would on their profile page.
+    nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("username") || !j["username"].is_string()) {
+      return JsonResponse(400, {{"error", "body must be {\"username\": NAME, \"language\": ...}"}});
+    }
+    std::optional<Language> language;
+    if (j.contains("language") && !j["language"].is_null()) {
+      Language parsed;
+      if (!j["language"].is_string() || !ParseLanguage(j["language"].get<std::string>(), &parsed)) {
+        return JsonResponse(400, {{"error", "language must be \"en\", \"de\" or null"}});
+      }
+      language = parsed;
+    }
+    std::lock_guard lock(mu_);
+    User* u = store_.FindUserByName(j["username"].get<std::string>());
+    if (!u) return JsonResponse(404, {{"error", "no such user"}});
+    u->language = language;
+    Persist();
+    return EmptyResponse(204);
+  }
+  if ((path == "/_emulator/nest" || path == "/_emulator/unnest") && req.method == "POST") {
+    // Puts a group into (or takes it out of) another group, as an LDAP directory would.
+    nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("child") || !j["child"].is_string() ||
+        !j.contains("parent") || !j["parent"].is_string()) {
+      return JsonResponse(400, {{"error", "body must be {\"child\": GROUP, \"parent\": GROUP}"}});
+    }
+    std::string child = j["child"].get<std::string>();
+    std::string parent = j["parent"].get<std::string>();
+    std::lock_guard lock(mu_);
+    if (path == "/_emulator/unnest") {
+      Group* p = store_.FindGroup(parent);
+      if (!p || !p->child_groups.erase(NameKey(child))) {
+        return JsonResponse(404, {{"error", "'" + child + "' is not a member of '" + parent + "'"}});
+      }
+    } else {
+      std::string error;
+      if (!store_.Nest(child, parent, &error)) return JsonResponse(400, {{"error", error}});
+    }
+    Persist();
+    return EmptyResponse(204);
+  }
+  if (path == "/_emulator/seats" && req.method == "POST") {
+    nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("application") || !j["application"].is_string() ||
+        !FindApplication(j["application"].get<std::string>()) ||
+        !(j.value("seats", nlohmann::json()).is_null() ||
+          j["seats"].is_number_unsigned())) {
+      return JsonResponse(400, {{"error", "body must be {\"application\": \"jira-software\"|"
+                                          "\"jira-core\", \"seats\": N or null}"}});
+    }
+    std::lock_guard lock(mu_);
+    std::string app = j["application"].get<std::string>();
+    if (j.value("seats", nlohmann::json()).is_null()) {
+      options_.seats.erase(app);
+    } else {
+      options_.seats[app] = j["seats"].get<int>();
+    }
+    return EmptyResponse(204);
+  }
+  if (path == "/_emulator/restricted-group" && req.method == "POST") {
+    nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("group") || !j["group"].is_string() ||
+        !j.value("items", nlohmann::json(1)).is_number_integer()) {
+      return JsonResponse(400, {{"error", "body must be {\"group\": NAME, \"items\": N}"}});
+    }
+    std::lock_guard lock(mu_);
+    Group* g = store_.FindGroup(j["group"].get<std::string>());
+    if (!g) return JsonResponse(404, {{"error", "no such group"}});
+    g->restricted_items = std::max<int64_t>(0, j.value("items", int64_t{1}));
+    Persist();
+    return EmptyResponse(204);
+  }
+  if (path == "/_emulator/user-content" && req.method == "POST") {
+    nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
+    bool ok = j.is_object() && j.contains("username") && j["username"].is_string();
+    for (const char* k : {"reported", "assigned", "comments"}) {
+      ok = ok && j.value(k, nlohmann::json(0)).is_number_integer();
+    }
+    if (!ok) {
+      return JsonResponse(400, {{"error", "body must be {\"username\": NAME, \"reported\": N, "
+                                          "\"assigned\": N, \"comments\": N}"}});
+    }
+    std::lock_guard lock(mu_);
+    User* u = store_.FindUserByName(j["username"].get<std::string>());
+    if (!u) return JsonResponse(404, {{"error", "no such user"}});
+    u->reported_issues = std::max<int64_t>(0, j.value("reported", int64_t{0}));
+    u->assigned_issues = std::max<int64_t>(0, j.value("assigned", int64_t{0}));
+    u->comments = std::max<int64_t>(0, j.value("comments", int64_t{0}));
+    Persist();
+    return EmptyResponse(204);
   }
   return JsonResponse(404, {{"error", "unknown emulator endpoint " + path}});
 }

@@ -21,6 +21,8 @@
 
 namespace emulator {
 
+struct Application;  // applications.h
+
 class Router {
  public:
   // Loads options.state_file when it exists; throws std::runtime_error if it is corrupt.
@@ -91,22 +93,38 @@ class Router {
   Response GetGrant(Ctx& c);
   Response DeleteGrant(Ctx& c);
   Response GetProjectScheme(Ctx& c);
+  Response AddUserToApplication(Ctx& c);
+  Response RemoveUserFromApplication(Ctx& c);
+  Response ListApplicationRoles(Ctx& c);
+  Response GetApplicationRole(Ctx& c);
   Response AssignProjectScheme(Ctx& c);
 
   // ---- shared helpers
   // Finds a user from ?username= or ?key=, answering 400/404 like GET /user does.
   User* ResolveUserParam(Ctx& c, Response* error);
   nlohmann::json UserJson(const Ctx& c, const User& u, bool full, bool with_groups);
+  // The user's address as the caller may see it, or nullopt when it is hidden from them.
+  std::optional<std::string> VisibleEmail(const Ctx& c, const User& u);
   nlohmann::json GroupJson(const Ctx& c, const Group& g);
   nlohmann::json SchemeJson(const Ctx& c, const Scheme& s, bool with_grants,
                             const std::string& expand);
   nlohmann::json GrantJson(const Ctx& c, int64_t scheme_id, const Grant& g,
                            const std::string& expand);
   // Validates grants from a request body; appends messages to `errors`.
-  bool ParseGrants(const nlohmann::json& list, std::vector<Grant>* out,
+  bool ParseGrants(const Ctx& c, const nlohmann::json& list, std::vector<Grant>* out,
                    std::vector<std::string>* errors);
-  bool ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std::string>* errors);
+  bool ParseGrant(const Ctx& c, const nlohmann::json& item, Grant* out,
+                  std::vector<std::string>* errors);
   bool IsAdmin(const std::string& user_key);
+  // ---- application access (router_applications.cpp)
+  // The applications the user has: an effective member of the application's group.
+  std::vector<const Application*> ApplicationsOf(const User& u);
+  // Active users holding each application, by application key.
+  std::map<std::string, int64_t> SeatUsage();
+  // The first application whose use grew past its seats since `before`, or nullptr.
+  const Application* OverSeats(const std::map<std::string, int64_t>& before);
+  Response SeatsExceeded(const Ctx& c, const Application& app);
+  nlohmann::json ApplicationRoleJson(const Application& app);
   bool VersionAtLeast(int major, int minor) const;
 
   Options options_;

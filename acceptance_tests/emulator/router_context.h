@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "acceptance_tests/emulator/http_message.h"
+#include "acceptance_tests/emulator/i18n.h"
 #include "acceptance_tests/emulator/router.h"
 #include "acceptance_tests/emulator/store.h"
 
@@ -23,6 +24,7 @@ struct Router::Ctx {
   std::string base;                 // scheme://host[:port][/context], for self links
   User* caller = nullptr;           // nullptr = anonymous
   nlohmann::json body;              // parsed JSON body (null when empty)
+  Language language = Language::kEnglish;  // of the caller's account, else the instance's
 
   std::string Param(const char* name) const {
     const std::string* v = query.Get(name);
@@ -44,6 +46,10 @@ struct Router::Ctx {
     return std::clamp<int64_t>(n, min, max);
   }
   std::string Api() const { return base + "/rest/api/2"; }
+  // Message `id` of the catalogue (i18n.h) in the caller's language.
+  std::string T(std::string_view id, const std::vector<std::string>& args = {}) const {
+    return Text(language, id, args);
+  }
 };
 
 }  // namespace emulator

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "acceptance_tests/emulator/applications.h"
+#include "acceptance_tests/emulator/i18n.h"
 #include "acceptance_tests/emulator/permission_catalog.h"
 #include "acceptance_tests/emulator/responses.h"
 #include "acceptance_tests/emulator/router.h"
@@ -24,9 +26,12 @@ bool ParseId(const std::string& s, int64_t* id) {
 }
 
 // [INF] wording of the missing-scheme / missing-grant messages.
-Response SchemeNotFound(int64_t id) {
-  return ErrorCollection(404, {"The permission scheme with id '" + std::to_string(id) +
-                               "' does not exist."});
+Response SchemeNotFound(Language language, int64_t id) {
+  return ErrorCollection(404, {Text(language, "scheme.not.found", {std::to_string(id)})});
+}
+
+Response GrantNotFound(Language language, int64_t grant_id) {
+  return ErrorCollection(404, {Text(language, "grant.not.found", {std::to_string(grant_id)})});
 }
 
 bool ExpandHas(const std::string& expand, std::string_view what) {
@@ -104,11 +109,12 @@ nlohmann::json Router::SchemeJson(const Ctx& c, const Scheme& s, bool with_grant
   return j;
 }
 
-bool Router::ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std::string>* errors) {
+bool Router::ParseGrant(const Ctx& c, const nlohmann::json& item, Grant* out,
+                        std::vector<std::string>* errors) {
   // [INF] The exact validation strings are not documented for Server; these follow the UI
   // property file wordings jira-api.md lists.
   if (!item.is_object()) {
-    errors->push_back("A permission grant must be an object with 'holder' and 'permission'.");
+    errors->push_back(c.T("grant.not.object"));
     return false;
   }
   std::string permission;
@@ -128,42 +134,41 @@ bool Router::ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std:
   }
   bool ok = true;
   if (IsGlobalPermission(permission)) {
-    errors->push_back("Global permission '" + permission +
-                      "' cannot be granted in a permission scheme.");
+    errors->push_back(c.T("grant.global", {permission}));
     ok = false;
   } else if (!IsProjectPermission(permission)) {
-    errors->push_back("Permission with key '" + permission + "' does not exist.");
+    errors->push_back(c.T("grant.permission.unknown", {permission}));
     ok = false;
   }
   HolderParameter kind;
   if (!LookupHolderType(type, &kind)) {
-    errors->push_back("Permission type does not exist or is invalid.");
+    errors->push_back(c.T("grant.type.invalid"));
     return false;
   }
   if (kind == HolderParameter::kNone) parameter.reset();  // [INF] ignored, as the UI does
   if (type == "group" && (!parameter || !store_.FindGroup(*parameter))) {
-    errors->push_back("Group " + parameter.value_or("") + " does not exist");
+    errors->push_back(c.T("grant.group.unknown", {parameter.value_or("")}));
     ok = false;
   } else if (type == "user" && (!parameter || !store_.FindUserByKey(*parameter))) {
     // The parameter is the user KEY, not the username. [SRC SingleUser]
-    errors->push_back("Please select a valid user.");
+    errors->push_back(c.T("grant.user.invalid"));
     ok = false;
   } else if (type == "projectRole") {
     int64_t id = 0;
     if (!parameter || !ParseId(*parameter, &id) || !store_.roles.count(id)) {
-      errors->push_back("Please select a valid project role.");
+      errors->push_back(c.T("grant.role.invalid"));
       ok = false;
     }
   } else if (type == "userCustomField" || type == "groupCustomField") {
-    errors->push_back("Please select a valid custom field.");  // the emulator has none
+    errors->push_back(c.T("grant.field.invalid"));  // the emulator has none
     ok = false;
-  } else if (type == "applicationRole" && parameter && *parameter != "jira-software") {
-    errors->push_back("Please select a valid application role.");
+  } else if (type == "applicationRole" && parameter && !FindApplication(*parameter)) {
+    errors->push_back(c.T("grant.approle.invalid"));
     ok = false;
   } else if ((type == "reporterWithCreatePermission" ||
               type == "assigneeWithAssignablePermission") &&
              permission != "BROWSE_PROJECTS") {
-    errors->push_back("Selected Permission '" + permission + "' is not valid for '" + type + "'.");
+    errors->push_back(c.T("grant.type.not.for.permission", {permission, type}));
     ok = false;
   }
   out->permission = permission;
@@ -172,16 +177,16 @@ bool Router::ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std:
   return ok;
 }
 
-bool Router::ParseGrants(const nlohmann::json& list, std::vector<Grant>* out,
+bool Router::ParseGrants(const Ctx& c, const nlohmann::json& list, std::vector<Grant>* out,
                          std::vector<std::string>* errors) {
   if (!list.is_array()) {
-    errors->push_back("'permissions' must be an array of permission grants.");
+    errors->push_back(c.T("grant.list.not.array"));
     return false;
   }
   bool ok = true;
   for (const auto& item : list) {
     Grant g;
-    ok = ParseGrant(item, &g, errors) && ok;
+    ok = ParseGrant(c, item, &g, errors) && ok;
     out->push_back(g);
   }
   // [INF] Duplicate grants are accepted on Server/DC (Cloud rejects them); unverified.
@@ -198,24 +203,24 @@ Response Router::ListSchemes(Ctx& c) {
 }
 
 Response Router::CreateScheme(Ctx& c) {
-  if (!c.body.is_object()) return ErrorCollection(400, {"Request body must be a JSON object."});
+  if (!c.body.is_object()) return ErrorCollection(400, {c.T("request.body.not.object")});
   std::vector<std::string> errors;
   std::string name = c.body.contains("name") && c.body["name"].is_string()
                          ? c.body["name"].get<std::string>()
                          : "";
   if (name.empty()) {
-    errors.push_back("The permission scheme name must not be empty.");  // [INF]
+    errors.push_back(c.T("scheme.name.empty"));  // [INF]
   } else {
     for (const auto& [id, s] : store_.schemes) {
-      if (EqualsIgnoreCase(s.name, name)) {
-        errors.push_back("A Scheme with this name already exists.");
+      if (SameName(s.name, name)) {
+        errors.push_back(c.T("scheme.exists"));
         break;
       }
     }
   }
   std::vector<Grant> grants;
   if (c.body.contains("permissions") && !c.body["permissions"].is_null()) {
-    ParseGrants(c.body["permissions"], &grants, &errors);
+    ParseGrants(c, c.body["permissions"], &grants, &errors);
   }
   if (!errors.empty()) return ErrorCollection(400, errors);
   Scheme s;
@@ -240,7 +245,7 @@ Response Router::GetScheme(Ctx& c) {
   int64_t id = 0;
   if (!ParseId(c.params[0], &id)) return NullForUri(c.base, c.req.target);
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   std::string expand = c.Param("expand");
   return JsonResponse(200, SchemeJson(c, it->second, !expand.empty(), expand));
 }
@@ -249,24 +254,24 @@ Response Router::UpdateScheme(Ctx& c) {
   int64_t id = 0;
   if (!ParseId(c.params[0], &id)) return NullForUri(c.base, c.req.target);
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
-  if (!c.body.is_object()) return ErrorCollection(400, {"Request body must be a JSON object."});
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
+  if (!c.body.is_object()) return ErrorCollection(400, {c.T("request.body.not.object")});
   Scheme& s = it->second;
   std::vector<std::string> errors;
   std::optional<std::string> name;
   if (c.body.contains("name") && c.body["name"].is_string()) name = c.body["name"].get<std::string>();
-  if (name && name->empty()) errors.push_back("The permission scheme name must not be empty.");
+  if (name && name->empty()) errors.push_back(c.T("scheme.name.empty"));
   if (name && !name->empty()) {
     for (const auto& [other_id, other] : store_.schemes) {
-      if (other_id != id && EqualsIgnoreCase(other.name, *name)) {
-        errors.push_back("A Scheme with this name already exists.");
+      if (other_id != id && SameName(other.name, *name)) {
+        errors.push_back(c.T("scheme.exists"));
         break;
       }
     }
   }
   std::vector<Grant> grants;
   bool replace = c.body.contains("permissions") && !c.body["permissions"].is_null();
-  if (replace) ParseGrants(c.body["permissions"], &grants, &errors);
+  if (replace) ParseGrants(c, c.body["permissions"], &grants, &errors);
   if (!errors.empty()) return ErrorCollection(400, errors);
   if (name) s.name = *name;
   // [INF] An absent description is left unchanged.
@@ -289,10 +294,10 @@ Response Router::DeleteScheme(Ctx& c) {
   int64_t id = 0;
   if (!ParseId(c.params[0], &id)) return NullForUri(c.base, c.req.target);
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);  // [INF] 404 when missing
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);  // [INF] 404 when missing
   if (id == 0) {
     // [INF] The UI forbids it; the REST status and wording are inferred.
-    return ErrorCollection(400, {"The default permission scheme cannot be deleted."});
+    return ErrorCollection(400, {c.T("scheme.default.delete")});
   }
   // [INF] Projects still using the scheme fall back to the default scheme.
   for (auto& [pid, p] : store_.projects) {
@@ -306,7 +311,7 @@ Response Router::ListGrants(Ctx& c) {
   int64_t id = 0;
   if (!ParseId(c.params[0], &id)) return NullForUri(c.base, c.req.target);
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   std::string expand = c.Param("expand");
   nlohmann::json grants = nlohmann::json::array();
   for (const auto& g : it->second.grants) grants.push_back(GrantJson(c, id, g, expand));
@@ -317,10 +322,10 @@ Response Router::AddGrant(Ctx& c) {
   int64_t id = 0;
   if (!ParseId(c.params[0], &id)) return NullForUri(c.base, c.req.target);
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   std::vector<std::string> errors;
   Grant g;
-  if (!ParseGrant(c.body, &g, &errors)) return ErrorCollection(400, errors);
+  if (!ParseGrant(c, c.body, &g, &errors)) return ErrorCollection(400, errors);
   g.id = store_.next_id++;
   it->second.grants.push_back(g);
   nlohmann::json j = GrantJson(c, id, g, c.Param("expand"));
@@ -335,12 +340,11 @@ Response Router::GetGrant(Ctx& c) {
     return NullForUri(c.base, c.req.target);
   }
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   for (const auto& g : it->second.grants) {
     if (g.id == grant_id) return JsonResponse(200, GrantJson(c, id, g, c.Param("expand")));
   }
-  return ErrorCollection(404, {"The permission grant with id '" + std::to_string(grant_id) +
-                               "' does not exist in the permission scheme."});  // [INF]
+  return GrantNotFound(c.language, grant_id);  // [INF] wording
 }
 
 Response Router::DeleteGrant(Ctx& c) {
@@ -349,12 +353,11 @@ Response Router::DeleteGrant(Ctx& c) {
     return NullForUri(c.base, c.req.target);
   }
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   auto& grants = it->second.grants;
   auto g = std::find_if(grants.begin(), grants.end(), [&](const Grant& x) { return x.id == grant_id; });
   if (g == grants.end()) {
-    return ErrorCollection(404, {"The permission grant with id '" + std::to_string(grant_id) +
-                                 "' does not exist in the permission scheme."});  // [INF]
+    return GrantNotFound(c.language, grant_id);  // [INF] wording
   }
   grants.erase(g);
   return EmptyResponse(204);
@@ -376,23 +379,23 @@ Project* FindProject(Store& s, const std::string& key_or_id) {
 
 Response Router::GetProjectScheme(Ctx& c) {
   Project* p = FindProject(store_, c.params[0]);
-  if (!p) return ErrorCollection(404, {"No project could be found with key '" + c.params[0] + "'."});
+  if (!p) return ErrorCollection(404, {c.T("project.not.found", {c.params[0]})});
   std::string expand = c.Param("expand");
   return JsonResponse(200, SchemeJson(c, store_.schemes.at(p->scheme_id), !expand.empty(), expand));
 }
 
 Response Router::AssignProjectScheme(Ctx& c) {
   Project* p = FindProject(store_, c.params[0]);
-  if (!p) return ErrorCollection(404, {"No project could be found with key '" + c.params[0] + "'."});
+  if (!p) return ErrorCollection(404, {c.T("project.not.found", {c.params[0]})});
   int64_t id = -1;
   if (c.body.is_object() && c.body.contains("id")) {
     const auto& v = c.body["id"];
     if (v.is_number_integer()) id = v.get<int64_t>();
     else if (v.is_string() && !ParseId(v.get<std::string>(), &id)) id = -1;
   }
-  if (id < 0) return ErrorCollection(400, {"The permission scheme id must be specified."});  // [INF]
+  if (id < 0) return ErrorCollection(400, {c.T("scheme.id.required")});  // [INF]
   auto it = store_.schemes.find(id);
-  if (it == store_.schemes.end()) return SchemeNotFound(id);
+  if (it == store_.schemes.end()) return SchemeNotFound(c.language, id);
   p->scheme_id = id;
   std::string expand = c.Param("expand");
   return JsonResponse(200, SchemeJson(c, it->second, !expand.empty(), expand));

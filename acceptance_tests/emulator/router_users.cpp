@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "acceptance_tests/emulator/applications.h"
 #include "acceptance_tests/emulator/permission_catalog.h"
 #include "acceptance_tests/emulator/responses.h"
 #include "acceptance_tests/emulator/router.h"
@@ -27,12 +28,11 @@ std::optional<std::string> StringField(const nlohmann::json& body, const char* n
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-std::string UsernameError(const std::string& name) {
-  if (name.empty()) return "You must specify a username.";
-  if (name.find_first_of("<>&") != std::string::npos) {
-    return "The username must not contain '<', '>' or '&'.";
-  }
-  if (name.size() > kMaxLength) return "The username must not exceed 255 characters in length.";
+// The message id of what is wrong with a username, or "" when it is acceptable.
+const char* UsernameError(const std::string& name) {
+  if (name.empty()) return "user.name.empty";
+  if (name.find_first_of("<>&") != std::string::npos) return "user.name.chars";
+  if (name.size() > kMaxLength) return "user.name.length";
   return "";
 }
 
@@ -47,13 +47,39 @@ std::string NowIso() {
 
 }  // namespace
 
+std::optional<std::string> Router::VisibleEmail(const Ctx& c, const User& u) {
+  // Every user representation (user, myself, search, group members) formats the address with
+  // EmailFormatter.formatEmail(address, loggedInUser); a null result leaves `emailAddress` out
+  // of the JSON. [SRC 6.x UserBeanBuilder / EmailFormatterImpl]
+  if (options_.admins_see_email && c.caller && IsAdmin(c.caller->key)) return u.email;
+  switch (options_.email_visibility) {
+    case EmailVisibility::kPublic:
+      return u.email;
+    case EmailVisibility::kLoggedIn:
+      if (c.caller) return u.email;
+      return std::nullopt;
+    case EmailVisibility::kHidden:
+      return std::nullopt;
+    case EmailVisibility::kMasked: {
+      // Every '@' becomes " at " and every '.' becomes " dot ", the local part included.
+      std::string masked;
+      for (char ch : u.email) {
+        if (ch == '@') masked += " at ";
+        else if (ch == '.') masked += " dot ";
+        else masked.push_back(ch);
+      }
+      return masked;
+    }
+  }
+  return std::nullopt;
+}
+
 nlohmann::json Router::UserJson(const Ctx& c, const User& u, bool full, bool with_groups) {
   std::string avatar = c.base + "/secure/useravatar?ownerId=" + UrlEncode(u.key);
   nlohmann::json j = {
       {"self", c.Api() + "/user?username=" + UrlEncode(u.name)},
       {"key", u.key},
       {"name", u.name},
-      {"emailAddress", u.email},
       {"avatarUrls",
        {{"48x48", avatar}, {"24x24", avatar + "&size=small"}, {"16x16", avatar + "&size=xsmall"},
         {"32x32", avatar + "&size=medium"}}},
@@ -61,19 +87,28 @@ nlohmann::json Router::UserJson(const Ctx& c, const User& u, bool full, bool wit
       {"active", u.active},
       {"deleted", false},
       {"timeZone", "Etc/UTC"},
-      {"locale", "en_US"},
+      {"locale", LocaleOf(u.language.value_or(options_.language))},
   };
+  if (auto email = VisibleEmail(c, u)) j["emailAddress"] = *email;
   if (!full) return j;
-  auto groups = store_.GroupsOf(u.key);
+  // Effective groups: with nested groups on, also the groups reached through another group
+  // (GroupManager.getGroupNamesForUser follows nesting). [INF from SRC; jira-api.md §1.2]
+  auto groups = store_.GroupsOf(u.key, options_.nested_groups);
   nlohmann::json items = nlohmann::json::array();
   if (with_groups) {
     for (const Group* g : groups) {
       items.push_back({{"name", g->name}, {"self", c.Api() + "/group?groupname=" + UrlEncode(g->name)}});
     }
   }
-  bool software = store_.IsMember(kSoftwareUsersGroup, u.key);
   j["groups"] = {{"size", groups.size()}, {"items", items}};
-  j["applicationRoles"] = {{"size", software ? 1 : 0}, {"items", nlohmann::json::array()}};
+  // With expand=applicationRoles, items are {key, name} ("How to Retrieve Application Access
+  // of a User in Jira", Atlassian KB); without it only `size` is filled.
+  auto apps = ApplicationsOf(u);
+  nlohmann::json roles = nlohmann::json::array();
+  if (c.Param("expand").find("applicationRoles") != std::string::npos) {
+    for (const Application* a : apps) roles.push_back({{"key", a->key}, {"name", a->name}});
+  }
+  j["applicationRoles"] = {{"size", apps.size()}, {"items", roles}};
   j["expand"] = "groups,applicationRoles";
   return j;
 }
@@ -112,26 +147,26 @@ User* Router::ResolveUserParam(Ctx& c, Response* error) {
   if (key && key->empty()) key = nullptr;
   if (username && key) {
     // [INF] Jira rejects both with 400; the message text is not documented.
-    *error = ErrorCollection(400, {"You must specify either a username or a key, not both."});
+    *error = ErrorCollection(400, {c.T("user.name.and.key")});
     return nullptr;
   }
   if (!username && !key) {
     // Really 404, not 400, in Jira. [SRC] The message is [INF].
-    *error = ErrorCollection(404, {"The user named '' does not exist"});
+    *error = ErrorCollection(404, {c.T("user.not.found", {""})});
     return nullptr;
   }
   User* u = username ? store_.FindUserByName(*username) : store_.FindUserByKey(*key);
   if (!u) {
     *error = ErrorCollection(
-        404, {username ? "The user named '" + *username + "' does not exist"
+        404, {username ? c.T("user.not.found", {*username})
                        // [INF] "a similar message naming the key".
-                       : "The user with the key '" + *key + "' does not exist"});
+                       : c.T("user.key.not.found", {*key})});
   }
   return u;
 }
 
 Response Router::CreateUser(Ctx& c) {
-  if (!c.body.is_object()) return ErrorCollection(400, {"Request body must be a JSON object."});
+  if (!c.body.is_object()) return ErrorCollection(400, {c.T("request.body.not.object")});
   std::map<std::string, std::string> errors;
   std::string name = StringField(c.body, "name").value_or("");
   std::string email = StringField(c.body, "emailAddress").value_or("");
@@ -139,37 +174,59 @@ Response Router::CreateUser(Ctx& c) {
   std::string password = StringField(c.body, "password").value_or("");
 
   if (std::string e = UsernameError(name); !e.empty()) {
-    errors["username"] = e;
+    errors["username"] = c.T(e);
   } else if (store_.FindUserByName(name)) {
-    errors["username"] = "A user with that username already exists.";
+    errors["username"] = c.T("user.exists");
   }
   if (email.empty()) {
-    errors["email"] = "You must specify an email address.";
+    errors["email"] = c.T("user.email.empty");
   } else if (email.size() > kMaxLength) {
-    errors["email"] = "The email address must not exceed 255 characters in length.";
+    errors["email"] = c.T("user.email.length");
   } else if (!LooksLikeEmail(email)) {
-    errors["email"] = "You must specify a valid email address.";
+    errors["email"] = c.T("user.email.invalid");
   }
   if (display.empty()) {
-    errors["fullname"] = "You must specify a full name.";
+    errors["fullname"] = c.T("user.fullname.empty");
   } else if (display.size() > kMaxLength) {
-    errors["fullname"] = "The full name must not exceed 255 characters in length.";
+    errors["fullname"] = c.T("user.fullname.length");
   }
-  // Application access: omitted = the applications selected by default (jira-software).
-  std::vector<std::string> app_groups = {kSoftwareUsersGroup};
-  if (c.body.contains("applicationKeys") && c.body["applicationKeys"].is_array()) {
-    app_groups.clear();
+  // Application access: omitted = the applications selected by default (jira-software);
+  // given = exactly those. [DOC: UserResource createUser `applicationKeys`]
+  const bool explicit_keys = c.body.contains("applicationKeys") && c.body["applicationKeys"].is_array();
+  std::vector<const Application*> apps;
+  if (explicit_keys) {
     for (const auto& k : c.body["applicationKeys"]) {
       std::string key = k.is_string() ? k.get<std::string>() : k.dump();
-      if (key == "jira-software") {
-        app_groups.push_back(kSoftwareUsersGroup);
-      } else {
-        // [INF] Unknown application keys are rejected; the wording is a guess.
-        return ErrorCollection(400, {"The application with key '" + key + "' does not exist."});
-      }
+      const Application* app = FindApplication(key);
+      // [INF] Unknown application keys are rejected; the wording is a guess.
+      if (!app) return ErrorCollection(400, {c.T("application.unknown", {key})});
+      apps.push_back(app);
+    }
+  } else {
+    for (const auto& a : Applications()) {
+      if (a.selected_by_default) apps.push_back(&a);
     }
   }
   if (!errors.empty()) return ErrorCollection(400, {}, errors);
+  // A new active user takes one seat of every application granted. Asked-for access beyond
+  // the licence is refused with a 400 [INF: jira-api.md §1.3 "creation with application
+  // access fails with 400 and a licence message"]; default access that no longer fits is
+  // left out, as the admin UI creates such users without access [INF].
+  const bool will_be_active = !(c.body.contains("active") && c.body["active"].is_boolean() &&
+                                !c.body["active"].get<bool>());
+  if (will_be_active) {
+    auto usage = SeatUsage();
+    std::vector<const Application*> granted;
+    for (const Application* app : apps) {
+      auto seats = options_.seats.find(app->key);
+      if (seats == options_.seats.end() || usage[app->key] < seats->second) {
+        granted.push_back(app);
+      } else if (explicit_keys) {
+        return SeatsExceeded(c, *app);
+      }
+    }
+    apps = granted;
+  }
 
   User u;
   u.name = name;
@@ -179,9 +236,9 @@ Response Router::CreateUser(Ctx& c) {
   u.password = password.empty() ? "\x01generated-" + std::to_string(store_.next_user_id) : password;
   // [INF] `active: false` on create is honoured.
   if (c.body.contains("active") && c.body["active"].is_boolean()) u.active = c.body["active"].get<bool>();
-  User& added = store_.AddUser(u, options_.key_style);
-  for (const auto& g : app_groups) {
-    if (Group* group = store_.FindGroup(g)) group->member_keys.insert(added.key);
+  User& added = store_.AddUser(u, EffectiveKeyStyle(options_));
+  for (const Application* app : apps) {
+    if (Group* group = store_.FindGroup(app->default_group)) group->member_keys.insert(added.key);
   }
   nlohmann::json j = UserJson(c, added, true, false);
   Response r = JsonResponse(201, j);
@@ -201,7 +258,7 @@ Response Router::UpdateUser(Ctx& c) {
   Response error;
   User* u = ResolveUserParam(c, &error);
   if (!u) return error;
-  if (!c.body.is_object()) return ErrorCollection(400, {"Request body must be a JSON object."});
+  if (!c.body.is_object()) return ErrorCollection(400, {c.T("request.body.not.object")});
   auto name = StringField(c.body, "name");
   auto email = StringField(c.body, "emailAddress");
   auto display = StringField(c.body, "displayName");
@@ -216,27 +273,25 @@ Response Router::UpdateUser(Ctx& c) {
   std::map<std::string, std::string> errors;
   if (name) {
     if (std::string e = UsernameError(*name); !e.empty()) {
-      errors["username"] = e;
-    } else if (!EqualsIgnoreCase(*name, u->name) && store_.FindUserByName(*name)) {
+      errors["username"] = c.T(e);
+    } else if (!SameName(*name, u->name) && store_.FindUserByName(*name)) {
       // A case-only rename compares equal and skips this check. [SRC]
-      errors["username"] = "A user with that username already exists.";
+      errors["username"] = c.T("user.exists");
     }
   }
   if (email) {
-    if (email->empty()) errors["email"] = "You must specify an email address.";
-    else if (email->size() > kMaxLength)
-      errors["email"] = "The email address must not exceed 255 characters in length.";
-    else if (!LooksLikeEmail(*email)) errors["email"] = "You must specify a valid email address.";
+    if (email->empty()) errors["email"] = c.T("user.email.empty");
+    else if (email->size() > kMaxLength) errors["email"] = c.T("user.email.length");
+    else if (!LooksLikeEmail(*email)) errors["email"] = c.T("user.email.invalid");
   }
   if (display) {
-    if (display->empty()) errors["fullname"] = "You must specify a full name.";
-    else if (display->size() > kMaxLength)
-      errors["fullname"] = "The full name must not exceed 255 characters in length.";
+    if (display->empty()) errors["fullname"] = c.T("user.fullname.empty");
+    else if (display->size() > kMaxLength) errors["fullname"] = c.T("user.fullname.length");
   }
   if (has_active && !active) {
     if (u->key == c.caller->key) {
       // [INF] wording of the self-deactivation error.
-      errors["active"] = "You cannot deactivate the currently logged in user.";
+      errors["active"] = c.T("user.deactivate.self");
     } else {
       std::vector<std::string> led;
       for (const auto& [id, p] : store_.projects) {
@@ -246,8 +301,7 @@ Response Router::UpdateUser(Ctx& c) {
         std::string list;
         for (const auto& k : led) list += (list.empty() ? "" : ", ") + k;
         // [INF] wording; Jira names the projects the user leads.
-        errors["active"] = "The user '" + u->name +
-                           "' cannot be deactivated because they are the lead of projects: " + list;
+        errors["active"] = c.T("user.deactivate.lead", {u->name, list});
       }
     }
   }
@@ -255,9 +309,9 @@ Response Router::UpdateUser(Ctx& c) {
 
   if (name && *name != u->name) {
     // Case-only renames change the displayed case too [INF]; the key never changes.
-    store_.user_index.erase(ToLower(u->name));
+    store_.user_index.erase(NameKey(u->name));
     u->name = *name;
-    store_.user_index[ToLower(u->name)] = u->key;
+    store_.user_index[NameKey(u->name)] = u->key;
   }
   if (email) u->email = *email;
   if (display) u->display_name = *display;
@@ -282,15 +336,25 @@ Response Router::DeleteUser(Ctx& c) {
   User* u = ResolveUserParam(c, &error);
   if (!u) return error;
   if (u->key == c.caller->key) {
-    return ErrorCollection(400, {"You cannot delete the currently logged in user."});
+    return ErrorCollection(400, {c.T("user.delete.self")});
+  }
+  // One error message per reason, in DefaultUserService.validateDeleteUserReferences' order:
+  // reported issues, assigned issues, comments, led projects; any of them makes a 400.
+  // [SRC 6.x/7.x order and i18n keys admin.errors.users.cannot.delete.due.to.*; INF wording]
+  std::vector<std::string> refusals;
+  if (u->reported_issues > 0) {
+    refusals.push_back(c.T("user.delete.reported", {u->name, std::to_string(u->reported_issues)}));
+  }
+  if (u->assigned_issues > 0) {
+    refusals.push_back(c.T("user.delete.assigned", {u->name, std::to_string(u->assigned_issues)}));
+  }
+  if (u->comments > 0) {
+    refusals.push_back(c.T("user.delete.commented", {u->name, std::to_string(u->comments)}));
   }
   int led = 0;
   for (const auto& [id, p] : store_.projects) led += p.lead_key == u->key ? 1 : 0;
-  if (led > 0) {
-    return ErrorCollection(400, {"Cannot delete user '" + u->name +
-                                 "' because they are currently the project lead on " +
-                                 std::to_string(led) + " projects"});
-  }
+  if (led > 0) refusals.push_back(c.T("user.delete.lead", {u->name, std::to_string(led)}));
+  if (!refusals.empty()) return ErrorCollection(400, refusals);
   for (auto& [lower, g] : store_.groups) g.member_keys.erase(u->key);
   // [INF] Jira drops the user's scheme entries with the user.
   for (auto& [id, s] : store_.schemes) {
@@ -299,7 +363,7 @@ Response Router::DeleteUser(Ctx& c) {
     });
   }
   store_.failed_logins.erase(u->key);
-  store_.user_index.erase(ToLower(u->name));
+  store_.user_index.erase(NameKey(u->name));
   store_.users.erase(u->key);
   return EmptyResponse(204);
 }
@@ -308,7 +372,7 @@ Response Router::SearchUsers(Ctx& c) {
   const std::string* q = c.query.Get("username");
   if (!q) {
     // [INF] wording.
-    return ErrorCollection(400, {"The username query parameter was not provided"});
+    return ErrorCollection(400, {c.T("user.search.no.username")});
   }
   int cap = options_.user_search_cap > 0 ? options_.user_search_cap
                                          : (version_[0] >= 10 ? 100 : 1000);
@@ -318,15 +382,15 @@ Response Router::SearchUsers(Ctx& c) {
   bool include_inactive = c.BoolParam("includeInactive", false);
   // [INF] Matching: case-insensitive substring of username, display name or e-mail; "." and
   // "%" (and an empty query) match everyone, as clients rely on.
-  std::string needle = ToLower(*q);
+  std::string needle = NameKey(*q);
   bool all = needle.empty() || needle == "." || needle == "%" || needle == "*";
   std::vector<const User*> found;
   for (const auto& [lower, key] : store_.user_index) {  // sorted by lower-cased name
     const User& u = store_.users.at(key);
     if (u.active ? !include_active : !include_inactive) continue;
-    if (all || ToLower(u.name).find(needle) != std::string::npos ||
-        ToLower(u.display_name).find(needle) != std::string::npos ||
-        ToLower(u.email).find(needle) != std::string::npos) {
+    if (all || NameKey(u.name).find(needle) != std::string::npos ||
+        NameKey(u.display_name).find(needle) != std::string::npos ||
+        NameKey(u.email).find(needle) != std::string::npos) {
       found.push_back(&u);
     }
   }

@@ -1,8 +1,10 @@
 #include "acceptance_tests/emulator/store.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "acceptance_tests/emulator/http_message.h"
+#include "acceptance_tests/emulator/i18n.h"
 
 namespace emulator {
 
@@ -27,10 +29,21 @@ std::vector<int> ParseVersion(const std::string& version) {
   return parts;
 }
 
+bool VersionAtLeast(const Options& options, int major, int minor) {
+  std::vector<int> v = ParseVersion(options.version);
+  return v[0] > major || (v[0] == major && v[1] >= minor);
+}
+
+KeyStyle EffectiveKeyStyle(const Options& options) {
+  if (options.key_style != KeyStyle::kByVersion) return options.key_style;
+  return VersionAtLeast(options, 8, 4) ? KeyStyle::kJiraUser : KeyStyle::kLegacy;
+}
+
 Store Store::Seed(const Options& options) {
   Store s;
   s.AddGroup(kAdminGroup);
   s.AddGroup(kSoftwareUsersGroup);
+  s.AddGroup(kCoreUsersGroup);
   for (const auto& g : options.groups) {
     if (!s.FindGroup(g)) s.AddGroup(g);
   }
@@ -40,7 +53,7 @@ Store Store::Seed(const Options& options) {
   admin.password = options.admin_password;
   admin.display_name = "Administrator";
   admin.email = options.admin_user + "@example.com";
-  User& a = s.AddUser(admin, options.key_style);
+  User& a = s.AddUser(admin, EffectiveKeyStyle(options));
   s.FindGroup(kAdminGroup)->member_keys.insert(a.key);
   s.FindGroup(kSoftwareUsersGroup)->member_keys.insert(a.key);
   for (const auto& seed : options.users) {
@@ -51,9 +64,33 @@ Store Store::Seed(const Options& options) {
     u.display_name = seed.display_name.empty() ? seed.name : seed.display_name;
     u.email = seed.email.empty() ? seed.name + "@example.com" : seed.email;
     u.active = seed.active;
-    User& added = s.AddUser(u, options.key_style);
+    User& added = s.AddUser(u, EffectiveKeyStyle(options));
     s.FindGroup(kSoftwareUsersGroup)->member_keys.insert(added.key);
     if (seed.admin) s.FindGroup(kAdminGroup)->member_keys.insert(added.key);
+  }
+
+  for (const auto& [child, parent] : options.nests) {
+    if (!s.FindGroup(child)) s.AddGroup(child);
+    if (!s.FindGroup(parent)) s.AddGroup(parent);
+    std::string error;
+    if (!s.Nest(child, parent, &error)) {
+      throw std::invalid_argument("--nest " + child + ":" + parent + ": " + error);
+    }
+  }
+  for (const auto& name : options.restricted_groups) {
+    Group* g = s.FindGroup(name);
+    if (!g) g = &s.AddGroup(name);
+    g->restricted_items = 1;
+  }
+  for (const auto& name : options.users_with_content) {
+    if (User* u = s.FindUserByName(name)) {
+      u->reported_issues = 1;
+      u->assigned_issues = 1;
+      u->comments = 1;
+    }
+  }
+  for (const auto& [name, language] : options.user_languages) {
+    if (User* u = s.FindUserByName(name)) u->language = language;
   }
 
   // Jira's default project roles.
@@ -84,7 +121,7 @@ Store Store::Seed(const Options& options) {
 }
 
 User* Store::FindUserByName(const std::string& name) {
-  auto it = user_index.find(ToLower(name));
+  auto it = user_index.find(NameKey(name));
   return it == user_index.end() ? nullptr : FindUserByKey(it->second);
 }
 
@@ -94,25 +131,28 @@ User* Store::FindUserByKey(const std::string& key) {
 }
 
 Group* Store::FindGroup(const std::string& name) {
-  auto it = groups.find(ToLower(name));
+  auto it = groups.find(NameKey(name));
   return it == groups.end() ? nullptr : &it->second;
 }
 
 User& Store::AddUser(User user, KeyStyle style) {
   int64_t n = next_user_id++;
   if (style == KeyStyle::kLegacy) {
-    user.key = ToLower(user.name);
+    // The key is the lower-cased name at creation and never changes on rename, so a new user
+    // can take a renamed user's old name; the key is then taken and Jira falls back to
+    // ID<n>. [SRC 6.x UserKeyStoreImpl.ensureUniqueKeyForNewUser]
+    user.key = NameKey(user.name);
     if (users.count(user.key)) user.key = "ID" + std::to_string(n);
   } else {
     user.key = "JIRAUSER" + std::to_string(n);
   }
-  user_index[ToLower(user.name)] = user.key;
+  user_index[NameKey(user.name)] = user.key;
   auto [it, inserted] = users.emplace(user.key, std::move(user));
   return it->second;
 }
 
 Group& Store::AddGroup(const std::string& name) {
-  Group& g = groups[ToLower(name)];
+  Group& g = groups[NameKey(name)];
   g.name = name;
   return g;
 }
@@ -122,12 +162,85 @@ bool Store::IsMember(const std::string& group, const std::string& user_key) {
   return g && g->member_keys.count(user_key) > 0;
 }
 
-std::vector<const Group*> Store::GroupsOf(const std::string& user_key) const {
-  std::vector<const Group*> out;
-  for (const auto& [lower, g] : groups) {  // map order is by lower-cased name
-    if (g.member_keys.count(user_key)) out.push_back(&g);
+std::vector<const Group*> Store::GroupsOf(const std::string& user_key, bool nested) const {
+  std::set<std::string> found;  // NameKeys
+  for (const auto& [key, g] : groups) {
+    if (g.member_keys.count(user_key)) found.insert(key);
   }
+  if (nested) {
+    // Walk upwards: any group with a found group among its children is found too.
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      for (const auto& [key, g] : groups) {
+        if (found.count(key)) continue;
+        for (const auto& child : g.child_groups) {
+          if (found.count(child)) {
+            found.insert(key);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  std::vector<const Group*> out;
+  for (const auto& key : found) out.push_back(&groups.at(key));  // sorted by NameKey
   return out;
+}
+
+bool Store::IsEffectiveMember(const std::string& group, const std::string& user_key,
+                              bool nested) {
+  const Group* g = FindGroup(group);
+  return g && MembersOf(*g, nested).count(user_key) > 0;
+}
+
+std::set<std::string> Store::MembersOf(const Group& group, bool nested) const {
+  std::set<std::string> members = group.member_keys;
+  if (!nested) return members;
+  std::set<std::string> seen = {NameKey(group.name)};
+  std::vector<std::string> pending(group.child_groups.begin(), group.child_groups.end());
+  while (!pending.empty()) {
+    std::string key = pending.back();
+    pending.pop_back();
+    if (!seen.insert(key).second) continue;
+    auto it = groups.find(key);
+    if (it == groups.end()) continue;
+    members.insert(it->second.member_keys.begin(), it->second.member_keys.end());
+    pending.insert(pending.end(), it->second.child_groups.begin(), it->second.child_groups.end());
+  }
+  return members;
+}
+
+bool Store::Nest(const std::string& child, const std::string& parent, std::string* error) {
+  Group* c = FindGroup(child);
+  Group* p = FindGroup(parent);
+  if (!c || !p) {
+    *error = "no such group '" + (c ? parent : child) + "'";
+    return false;
+  }
+  if (c == p) {
+    *error = "a group cannot be a member of itself";
+    return false;
+  }
+  // A cycle would appear if `parent` is already below `child`.
+  std::set<std::string> seen;
+  std::vector<std::string> pending(c->child_groups.begin(), c->child_groups.end());
+  while (!pending.empty()) {
+    std::string key = pending.back();
+    pending.pop_back();
+    if (key == NameKey(p->name)) {
+      *error = "'" + p->name + "' is already a member of '" + c->name + "'";
+      return false;
+    }
+    if (!seen.insert(key).second) continue;
+    auto it = groups.find(key);
+    if (it != groups.end()) {
+      pending.insert(pending.end(), it->second.child_groups.begin(), it->second.child_groups.end());
+    }
+  }
+  p->child_groups.insert(NameKey(c->name));
+  return true;
 }
 
 nlohmann::json Store::ToJson() const {
@@ -140,11 +253,15 @@ nlohmann::json Store::ToJson() const {
   for (const auto& [key, u] : users) {
     ju.push_back({{"key", u.key}, {"name", u.name}, {"email", u.email},
                   {"display_name", u.display_name}, {"password", u.password},
-                  {"active", u.active}});
+                  {"active", u.active},
+                  {"language", u.language ? LocaleOf(*u.language) : ""},
+                  {"reported", u.reported_issues}, {"assigned", u.assigned_issues},
+                  {"comments", u.comments}});
   }
   json& jg = j["groups"] = json::array();
   for (const auto& [lower, g] : groups) {
-    jg.push_back({{"name", g.name}, {"members", g.member_keys}});
+    jg.push_back({{"name", g.name}, {"members", g.member_keys}, {"children", g.child_groups},
+                  {"restricted", g.restricted_items}});
   }
   json& js = j["schemes"] = json::array();
   for (const auto& [id, sc] : schemes) {
@@ -182,12 +299,18 @@ Store Store::FromJson(const nlohmann::json& j) {
     u.display_name = ju.at("display_name").get<std::string>();
     u.password = ju.at("password").get<std::string>();
     u.active = ju.at("active").get<bool>();
-    s.user_index[ToLower(u.name)] = u.key;
+    if (Language lang; ParseLanguage(ju.value("language", ""), &lang)) u.language = lang;
+    u.reported_issues = ju.value("reported", int64_t{0});
+    u.assigned_issues = ju.value("assigned", int64_t{0});
+    u.comments = ju.value("comments", int64_t{0});
+    s.user_index[NameKey(u.name)] = u.key;
     s.users[u.key] = u;
   }
   for (const auto& jg : j.at("groups")) {
     Group& g = s.AddGroup(jg.at("name").get<std::string>());
     g.member_keys = jg.at("members").get<std::set<std::string>>();
+    g.child_groups = jg.value("children", std::set<std::string>{});
+    g.restricted_items = jg.value("restricted", int64_t{0});
   }
   for (const auto& js : j.at("schemes")) {
     Scheme sc;
