@@ -4,6 +4,7 @@
 #include <set>
 
 #include "resources/jira_access.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 namespace {
@@ -105,7 +106,7 @@ void ValidateGrant(const tf::Value& grant, const tf::Path& path, tf::Diagnostics
 std::string GrantKey(const jira::PermissionGrant& grant) {
   const std::string& type = grant.holder.type;
   std::string parameter = grant.holder.parameter;
-  if (type == "group" || type == "user") parameter = ToLower(parameter);
+  if (type == "group" || type == "user") parameter = text::JiraLowerCase(parameter);
   // '\n' cannot appear in keys or types, so the joined key is unambiguous.
   return grant.permission + '\n' + type + '\n' + parameter;
 }

@@ -6,6 +6,7 @@
 #include "resources/all.h"
 #include "resources/attributes.h"
 #include "resources/jira_access.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 namespace {
@@ -25,6 +26,15 @@ tf::Schema GroupSchema() {
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
   a.push_back(name);
+  tf::Attribute swap = OptionalAttr(
+      "delete_swap_group", tf::Type::String(),
+      "A group to hand this group's restricted comments and worklogs to when the group is "
+      "deleted (sent as `swapGroup`). Jira refuses to delete a group that comments or worklogs "
+      "are restricted to unless one is given. Set it, apply, then destroy: a delete uses the "
+      "value in state.");
+  swap.semantic_equal = tf::CaseInsensitiveEquality();
+  swap.validators.push_back(tf::NonEmptyString());
+  a.push_back(swap);
   return s;
 }
 
@@ -64,7 +74,9 @@ class GroupResource final : public tf::Resource {
     }
     if (!group) {
       const jira::Error& e = created.error();
-      if (e.IsAlreadyExists()) {
+      // Jira answers a duplicate with 400, worded in the account's language: whether the
+      // group exists is read from Jira, not from the message.
+      if (e.http_status == 400 && client->GetGroup(name).ok()) {
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira group already exists",
                                 "Jira: " + e.Message() +
                                     " To manage the existing group, import it: terraform import "
@@ -96,8 +108,8 @@ class GroupResource final : public tf::Resource {
   }
 
   void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
-    // Only a case-insensitive-equal name can reach here (anything else replaces): nothing
-    // to change in Jira.
+    // Only a case-insensitive-equal name (anything else replaces) or delete_swap_group, which
+    // is used on delete only, can change here: nothing to change in Jira.
     resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
   }
 
@@ -106,13 +118,25 @@ class GroupResource final : public tf::Resource {
     auto client = jira_.Client(req.cancel, diags);
     if (!client) return;
     std::string id = tf::GetString(req.prior_state, "id").value_or("");
-    auto st = client->DeleteGroup(id);
+    std::optional<std::string> swap = tf::GetString(req.prior_state, "delete_swap_group");
+    auto st = client->DeleteGroup(id, swap);
     if (st.ok() || st.error().kind == jira::ErrorKind::kNotFound) return;
-    if (MayHaveBeenApplied(st.error())) {
+    const jira::Error& e = st.error();
+    if (MayHaveBeenApplied(e) || e.http_status == 400) {
       auto check = client->GetGroup(id);
       if (!check.ok() && check.error().kind == jira::ErrorKind::kNotFound) return;
+      if (check.ok() && e.http_status == 400 && !swap) {
+        // 400 and the group still there, with no swapGroup sent: the refusal Jira documents
+        // for groups that comments or worklogs are restricted to. Its words stay for the user.
+        diags.AddAttributeError(
+            tf::Path().AtName("delete_swap_group"), "Jira refuses to delete group \"" + id + "\"",
+            "Jira: " + e.Message() + ". When comments or worklogs are restricted to this group, "
+            "Jira deletes it only if they are handed to another group: set delete_swap_group to "
+            "that group's name, apply, then delete again.");
+        return;
+      }
     }
-    AddJiraError(diags, "Cannot delete Jira group \"" + id + "\"", st.error());
+    AddJiraError(diags, "Cannot delete Jira group \"" + id + "\"", e, kGroupFields);
   }
 
   void ImportState(const tf::ImportRequest& req, tf::ImportResponse& resp) override {
@@ -127,11 +151,14 @@ class GroupResource final : public tf::Resource {
  private:
   tf::Value StateFrom(const jira::Group& g, const tf::Value& reference) const {
     tf::Value name = reference.attr("name");
-    if (!name.is_known() || !EqualsIgnoreCase(name.as_string(), g.name)) {
+    if (!name.is_known() || !text::EqualsIgnoreCase(name.as_string(), g.name)) {
       name = tf::Value::String(g.name);
     }
-    return tf::Value::ObjectOf(GetSchema().ImpliedType(),
-                               {{"id", tf::Value::String(g.name)}, {"name", name}});
+    tf::Value swap = reference.attr("delete_swap_group");
+    if (!swap.is_known()) swap = tf::Value::Null(tf::Type::String());
+    return tf::Value::ObjectOf(GetSchema().ImpliedType(), {{"id", tf::Value::String(g.name)},
+                                                           {"name", name},
+                                                           {"delete_swap_group", swap}});
   }
 
   JiraAccess jira_;

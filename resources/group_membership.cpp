@@ -1,12 +1,20 @@
 // jira_group_membership: one user in one group. The id format is documented in
 // membership_id.h. Adding a user who is already a member, or removing one who no longer
-// is, counts as success.
+// is, counts as success; which of them is the case is always read from Jira (the user's
+// groups), never taken from the wording of an error, which follows the account's language.
+//
+// Nested groups: Jira's REST API v2 has no way to tell a direct membership from one
+// inherited through a subgroup. Atlassian's reference says GET /group/member "returns a
+// paginated list of users who are members of the specified group and its subgroups", and
+// GET /user?expand=groups lists the groups reached through nesting too. So a read sees the
+// effective membership, through one call (expand=groups) rather than paging the group.
 #include <string>
 
 #include "resources/all.h"
 #include "resources/attributes.h"
 #include "resources/jira_access.h"
 #include "resources/membership_id.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 namespace {
@@ -16,7 +24,11 @@ tf::Schema MembershipSchema() {
   s.block.description =
       "Membership of one user in one group. The id is `<group>/<username>`: the username is "
       "everything after the last `/`, with `%` and `/` in it written as `%25` and `%2F`, so "
-      "group names containing slashes still import.";
+      "group names containing slashes still import. The membership is the user's **direct** "
+      "membership, which is what is added and removed. On directories with nested groups, "
+      "Jira's REST API cannot tell a direct membership from one inherited through a "
+      "subgroup: a direct membership removed by hand while an inherited one remains is not "
+      "seen as drift.";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
   for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
@@ -35,9 +47,20 @@ tf::Schema MembershipSchema() {
 
 bool HasGroup(const jira::User& user, const std::string& group) {
   for (const auto& g : user.groups) {
-    if (EqualsIgnoreCase(g, group)) return true;
+    if (text::EqualsIgnoreCase(g, group)) return true;
   }
   return false;
+}
+
+// Jira's answer to "is `username` in `group`?": true/false, or the error of the read.
+// A user that does not exist is in no group.
+jira::Result<bool> IsMember(jira::Client& client, const MembershipId& m) {
+  auto user = client.GetUserByName(m.username, /*with_groups=*/true);
+  if (!user.ok()) {
+    if (user.error().kind == jira::ErrorKind::kNotFound) return false;
+    return user.error();
+  }
+  return HasGroup(user.value(), m.group);
 }
 
 class GroupMembershipResource final : public tf::Resource {
@@ -64,10 +87,11 @@ class GroupMembershipResource final : public tf::Resource {
     MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
                    tf::GetString(req.planned_state, "username").value_or("")};
     auto added = client->AddUserToGroup(m.group, m.username);
-    bool ok = added.ok() || added.error().IsAlreadyMember();
-    if (!ok && MayHaveBeenApplied(added.error())) {
-      auto user = client->GetUserByName(m.username, /*with_groups=*/true);
-      ok = user.ok() && HasGroup(user.value(), m.group);
+    bool ok = added.ok();
+    // A 400 (e.g. already a member) or a lost answer: Jira's state decides.
+    if (!ok && (added.error().http_status == 400 || MayHaveBeenApplied(added.error()))) {
+      auto member = IsMember(*client, m);
+      ok = member.ok() && *member;
     }
     if (!ok) {
       Report(*client, diags, "Cannot add \"" + m.username + "\" to group \"" + m.group + "\"",
@@ -115,16 +139,13 @@ class GroupMembershipResource final : public tf::Resource {
     MembershipId m{tf::GetString(req.prior_state, "group").value_or(""),
                    tf::GetString(req.prior_state, "username").value_or("")};
     auto removed = client->RemoveUserFromGroup(m.group, m.username);
-    if (removed.ok() || removed.error().IsNotMember() ||
-        removed.error().kind == jira::ErrorKind::kNotFound) {
-      return;  // gone already: the user, the group or the membership
+    if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
+      return;  // gone already: the user or the group
     }
-    if (MayHaveBeenApplied(removed.error())) {
-      auto user = client->GetUserByName(m.username, /*with_groups=*/true);
-      if ((!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) ||
-          (user.ok() && !HasGroup(user.value(), m.group))) {
-        return;
-      }
+    // A 400 (e.g. not a member) or a lost answer: Jira's state decides.
+    if (removed.error().http_status == 400 || MayHaveBeenApplied(removed.error())) {
+      auto member = IsMember(*client, m);
+      if (member.ok() && !*member) return;
     }
     AddJiraError(diags,
                  "Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",

@@ -1,8 +1,7 @@
 #include "resources/jira_access.h"
 
-#include <cctype>
-
 #include "provider/core/path.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 
@@ -60,19 +59,25 @@ void AddJiraError(tf::Diagnostics& diags, const std::string& summary, const jira
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return text::EqualsIgnoreCase(a, b);
 }
 
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+std::string ToLower(std::string_view s) { return text::JiraLowerCase(s); }
+
+bool VersionAtLeast(const std::vector<int>& v, int major, int minor) {
+  if (v.empty()) return true;
+  if (v[0] != major) return v[0] > major;
+  return (v.size() > 1 ? v[1] : 0) >= minor;
+}
+
+bool SupportsActiveOverRest(const jira::ServerInfo& server) {
+  return VersionAtLeast(server.version_numbers, 8, 3);
+}
+
+std::string VersionText(const jira::ServerInfo& server) {
+  if (server.version_numbers.empty()) return server.version;
+  std::string out;
+  for (int n : server.version_numbers) out += (out.empty() ? "" : ".") + std::to_string(n);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "provider/core/cancel.h"
 #include "provider/core/diagnostics.h"
@@ -17,7 +18,18 @@ namespace tfjira {
 // The provider's Configure result, shared by every resource and data source instance.
 struct ProviderData {
   std::shared_ptr<jira::Client> client;
+  // Read once from serverInfo when the provider is configured; version-dependent behaviour
+  // (see SupportsActiveOverRest) is decided from it.
+  jira::ServerInfo server;
 };
+
+// Jira's version from serverInfo's versionNumbers ([9, 12, 2]), compared with major.minor.
+// An unknown version (empty) counts as new enough: it is refused earlier when it matters.
+bool VersionAtLeast(const std::vector<int>& version_numbers, int major, int minor);
+// Jira before 8.3 cannot change `active` over PUT /user (JRASERVER-37294; honoured from 8.3).
+bool SupportsActiveOverRest(const jira::ServerInfo& server);
+// "9.12.2", or the version string when versionNumbers is missing.
+std::string VersionText(const jira::ServerInfo& server);
 
 // Holds the client a resource was configured with. An empty std::any (provider
 // configuration still unknown during plan) is fine until Jira must actually be called.
@@ -28,6 +40,8 @@ class JiraAccess {
   // be reached yet.
   std::shared_ptr<jira::Client> Client(const tf::CancelToken& cancel, tf::Diagnostics& diags) const;
   bool configured() const { return data_ != nullptr; }
+  // What serverInfo said when the provider was configured; null before that.
+  const jira::ServerInfo* Server() const { return data_ ? &data_->server : nullptr; }
 
  private:
   std::shared_ptr<const ProviderData> data_;
@@ -41,7 +55,8 @@ using FieldMap = std::map<std::string, std::string>;
 void AddJiraError(tf::Diagnostics& diags, const std::string& summary, const jira::Error& error,
                   const FieldMap& fields = {});
 
-// ASCII case-insensitive equality, as Jira compares user and group names.
+// Jira's name comparison: these forward to text::EqualsIgnoreCase / text::JiraLowerCase
+// (ICU, see provider/text/unicode.h); new code should call those directly.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 

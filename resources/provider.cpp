@@ -37,6 +37,29 @@ bool ReportAuthFailure(const jira::Error& e, const jira::ClientConfig& config,
   return false;
 }
 
+// The supported range is Jira Server/Data Center 8.0 to 10.x. Older versions lack REST
+// behaviour the resources rely on (user keys without renames' pitfalls, /group/member,
+// active over REST); they are refused. A newer major version is only warned about.
+bool ReportUnsupportedVersion(const jira::ServerInfo& info, const jira::ClientConfig& config,
+                              tf::Diagnostics& diags) {
+  if (info.version_numbers.empty()) return true;  // unknown: let the calls themselves tell
+  const int major = info.version_numbers[0];
+  if (major < 8) {
+    diags.AddAttributeError(
+        tf::Path().AtName("url"), "Unsupported Jira version",
+        config.base_url + " runs Jira " + VersionText(info) + ". This provider supports Jira "
+        "Server/Data Center 8.0 to 10.x; upgrade Jira or use an older provider release.");
+    return false;
+  }
+  if (major > 10) {
+    diags.AddAttributeWarning(
+        tf::Path().AtName("url"), "Untested Jira version",
+        config.base_url + " runs Jira " + VersionText(info) + "; this provider is tested with "
+        "Jira Server/Data Center 8.0 to 10.x.");
+  }
+  return true;
+}
+
 class JiraProvider final : public tf::Provider {
  public:
   JiraProvider(ClientFactory factory, EnvLookup env)
@@ -76,7 +99,10 @@ class JiraProvider final : public tf::Provider {
 
     auto info = jira->GetServerInfo();
     if (!info.ok()) {
-      if (!ReportAuthFailure(info.error(), *config, diags)) {
+      if (info.error().IsRedirect()) {
+        diags.AddAttributeError(tf::Path().AtName("url"), "Jira's URL redirects",
+                                config->base_url + ": " + info.error().Message());
+      } else if (!ReportAuthFailure(info.error(), *config, diags)) {
         AddJiraError(diags, "Cannot reach Jira at " + config->base_url, info.error());
       }
       return;
@@ -89,6 +115,7 @@ class JiraProvider final : public tf::Provider {
           "and does not allow setting passwords. Use a Jira Cloud provider instead.");
       return;
     }
+    if (!ReportUnsupportedVersion(*info, *config, diags)) return;
     auto me = jira->GetMyself();
     if (!me.ok()) {
       if (!ReportAuthFailure(me.error(), *config, diags)) {
@@ -98,6 +125,7 @@ class JiraProvider final : public tf::Provider {
     }
     auto data = std::make_shared<ProviderData>();
     data->client = client.value();
+    data->server = info.value();
     resp.provider_data = std::shared_ptr<const ProviderData>(std::move(data));
   }
 

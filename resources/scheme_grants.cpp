@@ -5,6 +5,7 @@
 #include "resources/attributes.h"
 #include "resources/grants.h"
 #include "resources/jira_access.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 namespace {
@@ -22,7 +23,7 @@ bool SameGrant(const tf::Value& a, const tf::Value& b) {
     return false;
   }
   const std::string type = tf::GetString(a, "holder_type").value_or("");
-  if (type == "group" || type == "user") return EqualsIgnoreCase(Param(a), Param(b));
+  if (type == "group" || type == "user") return text::EqualsIgnoreCase(Param(a), Param(b));
   return Param(a) == Param(b);
 }
 

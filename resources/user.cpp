@@ -9,6 +9,7 @@
 #include "resources/attributes.h"
 #include "resources/jira_access.h"
 #include "resources/validators.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira {
 namespace {
@@ -22,7 +23,10 @@ tf::Schema UserSchema() {
   tf::Schema s;
   s.block.description =
       "A Jira user. The id is the user **key**, which never changes, so renaming the user "
-      "(changing `name`) is an in-place update.";
+      "(changing `name`) is an in-place update. Users created before Jira 8.4 (or with legacy "
+      "keys) have the lower-cased original username as key, which survives renames: a new "
+      "user may then take a renamed user's old name. Import therefore looks the given id up "
+      "as a **username** first and as a key only when no user has that name.";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "The user key (same as `key`)."));
   a.push_back(StableIdAttr("key", "The user key: immutable, survives renames (e.g. "
@@ -34,8 +38,15 @@ tf::Schema UserSchema() {
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
   a.push_back(name);
-  tf::Attribute email = RequiredAttr("email", tf::Type::String(), "The e-mail address.");
+  tf::Attribute email = RequiredAttr(
+      "email", tf::Type::String(),
+      "The e-mail address, compared ignoring letter case. Where Jira's *User email visibility* "
+      "is `masked` (REST shows `bob at example dot com`) or `hidden` (REST leaves it out), the "
+      "real address cannot be read: state keeps the configured value, and a change made in "
+      "Jira (drift) cannot be detected. An import there takes whatever Jira shows (the masked "
+      "form, or an empty string when hidden) and plans clean against the configured address.");
   email.validators.push_back(EmailValidator());
+  email.semantic_equal = EmailEquality();
   a.push_back(email);
   tf::Attribute display = OptionalAttr("display_name", tf::Type::String(),
                                        "The full name shown in Jira. Defaults to `name`.");
@@ -48,8 +59,11 @@ tf::Schema UserSchema() {
       "When omitted, Jira generates a random password.");
   password.sensitive = true;
   a.push_back(password);
-  tf::Attribute active = OptionalAttr("active", tf::Type::Bool(),
-                                      "Whether the user may log in. Default `true`.");
+  tf::Attribute active = OptionalAttr(
+      "active", tf::Type::Bool(),
+      "Whether the user may log in. Default `true`. Jira before 8.3 cannot change it over "
+      "REST: there, planning a change is an error. Users Jira refuses to delete (they "
+      "reported or are assigned issues, or commented) can be deactivated instead.");
   active.computed = true;
   active.default_value = tf::Value::Bool(true);
   a.push_back(active);
@@ -64,8 +78,44 @@ tf::Schema UserSchema() {
 
 // Keeps the reference spelling when Jira's differs only in letter case.
 tf::Value SameOrJira(const tf::Value& reference, const std::string& jira_value) {
-  if (reference.is_known() && EqualsIgnoreCase(reference.as_string(), jira_value)) return reference;
+  if (reference.is_known() && text::EqualsIgnoreCase(reference.as_string(), jira_value)) {
+    return reference;
+  }
   return tf::Value::String(jira_value);
+}
+
+// The e-mail for state: Jira's when it shows one, otherwise (masked or hidden) the
+// reference's, so an apply never reports an inconsistent result and a plan never shows a
+// change Jira made invisible. With no reference (an import), whatever Jira shows.
+tf::Value EmailFromJira(const tf::Value& reference, const std::string& jira_email) {
+  if (!jira::EmailShown(jira_email) && reference.is_known()) return reference;
+  return SameOrJira(reference, jira_email);
+}
+
+// Whether `found` may be the user a create asked for (an answer lost on the way): same name
+// (Jira looked it up), same display name, and the e-mail as far as Jira lets us see it.
+bool LooksLikeRequested(const jira::User& found, const jira::NewUser& requested) {
+  if (found.display_name != requested.display_name) return false;
+  if (jira::EmailShown(found.email)) return text::EqualsIgnoreCase(found.email, requested.email);
+  return found.email.empty() ||
+         text::EqualsIgnoreCase(found.email, jira::MaskedEmail(requested.email));
+}
+
+const tf::Path kActive = tf::Path().AtName("active");
+
+std::string ActiveUnsupported(const jira::ServerInfo& server) {
+  return "Jira " + VersionText(server) + " cannot activate or deactivate users over its REST "
+         "API (supported from Jira 8.3). Change it in Jira's user management, or leave "
+         "`active` as it is in Jira.";
+}
+
+// Whether the plan (create or update) asks Jira to change `active`. A create with the
+// default (true) does not: Jira creates active users.
+bool ChangesActive(const tf::Value& plan, const tf::Value& prior) {
+  const tf::Value& want = plan.attr("active");
+  if (!want.is_known()) return false;
+  if (prior.is_null()) return !want.as_bool();
+  return want != prior.attr("active");
 }
 
 class UserResource final : public tf::Resource {
@@ -94,6 +144,11 @@ class UserResource final : public tf::Resource {
     if (!prior.is_null()) {
       plan = plan.WithAttr("id", prior.attr("id")).WithAttr("key", prior.attr("key"));
     }
+    if (const jira::ServerInfo* server = jira_.Server();
+        server && !SupportsActiveOverRest(*server) && ChangesActive(plan, prior)) {
+      resp.diagnostics.AddAttributeError(kActive, "Cannot change active on this Jira",
+                                         ActiveUnsupported(*server));
+    }
     resp.planned_state = plan;
   }
 
@@ -118,8 +173,7 @@ class UserResource final : public tf::Resource {
       // The request may have reached Jira with its answer lost: adopt the user only if it
       // is the one we asked for, so a retry never duplicates and nothing is orphaned.
       auto found = client->GetUserByName(nu.name);
-      if (found.ok() && EqualsIgnoreCase(found->email, nu.email) &&
-          found->display_name == nu.display_name) {
+      if (found.ok() && LooksLikeRequested(found.value(), nu)) {
         tf::log::Info("adopting user created by a request whose answer was lost",
                       {{"name", nu.name}});
         user = found.value();
@@ -128,7 +182,9 @@ class UserResource final : public tf::Resource {
     if (!user) {
       const jira::Error& e = created.error();
       AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
-      if (e.IsAlreadyExists()) {
+      // Jira refuses a duplicate with 400 in the account's language: ask Jira whether a
+      // user of that name exists rather than reading the message.
+      if (e.http_status == 400 && client->GetUserByName(nu.name).ok()) {
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira user already exists",
                                 "To manage the existing user, import it: terraform import "
                                 "<address> " + nu.name);
@@ -139,6 +195,13 @@ class UserResource final : public tf::Resource {
     resp.state = StateFrom(*user, plan);
     bool want_active = tf::GetBool(plan, "active").value_or(true);
     if (user->active != want_active) {
+      if (const jira::ServerInfo* server = jira_.Server();
+          server && !SupportsActiveOverRest(*server)) {
+        diags.AddAttributeError(kActive, "Created Jira user \"" + nu.name +
+                                             "\" but could not set active",
+                                ActiveUnsupported(*server));
+        return;
+      }
       jira::UserChanges changes;
       changes.active = want_active;
       auto updated = client->UpdateUser(user->key, changes);
@@ -158,10 +221,13 @@ class UserResource final : public tf::Resource {
     if (!client) return;
     const tf::Value& state = req.current_state;
     std::string id = tf::GetString(state, "id").value_or("");
-    auto user = client->GetUserByKey(id);
-    if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound &&
-        state.attr("name").is_null()) {
-      user = client->GetUserByName(id);  // import by username
+    // An import (no name in state yet) means the user NAMED id; the key is the fallback.
+    // Keys of users created before Jira 8.4 are lower-cased original names that survive
+    // renames, so a key lookup first could pick a renamed user instead of the named one.
+    const bool importing = state.attr("name").is_null();
+    auto user = importing ? client->GetUserByName(id) : client->GetUserByKey(id);
+    if (importing && !user.ok() && user.error().kind == jira::ErrorKind::kNotFound) {
+      user = client->GetUserByKey(id);
     }
     if (!user.ok()) {
       if (user.error().kind == jira::ErrorKind::kNotFound) {
@@ -191,7 +257,17 @@ class UserResource final : public tf::Resource {
       changes.display_name = tf::GetString(plan, "display_name");
       any = true;
     }
-    if (changed("active")) { changes.active = tf::GetBool(plan, "active"); any = true; }
+    if (changed("active")) {
+      if (const jira::ServerInfo* server = jira_.Server();
+          server && !SupportsActiveOverRest(*server)) {
+        diags.AddAttributeError(kActive, "Cannot change active on this Jira",
+                                ActiveUnsupported(*server));
+        resp.state = prior;
+        return;
+      }
+      changes.active = tf::GetBool(plan, "active");
+      any = true;
+    }
     // Until every step succeeds, state describes Jira with the prior password.
     tf::Value reference = plan.WithAttr("password", prior.attr("password"));
     if (any) {
@@ -227,11 +303,24 @@ class UserResource final : public tf::Resource {
     std::string key = tf::GetString(req.prior_state, "key").value_or("");
     auto st = client->DeleteUser(key);
     if (st.ok() || st.error().kind == jira::ErrorKind::kNotFound) return;
-    if (MayHaveBeenApplied(st.error())) {
+    const jira::Error& e = st.error();
+    if (MayHaveBeenApplied(e) || e.http_status == 400) {
       auto check = client->GetUserByKey(key);
       if (!check.ok() && check.error().kind == jira::ErrorKind::kNotFound) return;
+      if (check.ok() && e.http_status == 400) {
+        // 400 and the user is still there: Jira refuses to delete users with content
+        // (reported or assigned issues, comments, project lead). Its reason is in Jira's
+        // words, in the account's language; the advice does not depend on them.
+        diags.AddError("Jira refuses to delete user \"" + check->name + "\"",
+                       "Jira: " + e.Message() +
+                           ". Jira does not delete users who reported or are assigned issues, "
+                           "commented, or lead a project. Set active = false to deactivate the "
+                           "user instead, and remove the resource from state (terraform state "
+                           "rm) if Terraform should stop managing it.");
+        return;
+      }
     }
-    AddJiraError(diags, "Cannot delete Jira user \"" + key + "\"", st.error());
+    AddJiraError(diags, "Cannot delete Jira user \"" + key + "\"", e);
   }
 
   void ImportState(const tf::ImportRequest& req, tf::ImportResponse& resp) override {
@@ -256,7 +345,7 @@ class UserResource final : public tf::Resource {
         {{"id", tf::Value::String(u.key)},
          {"key", tf::Value::String(u.key)},
          {"name", SameOrJira(reference.attr("name"), u.name)},
-         {"email", SameOrJira(reference.attr("email"), u.email)},
+         {"email", EmailFromJira(reference.attr("email"), u.email)},
          {"display_name", tf::Value::String(u.display_name)},
          {"password", password},
          {"active", tf::Value::Bool(u.active)},

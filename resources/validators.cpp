@@ -3,6 +3,9 @@
 #include <cctype>
 #include <string>
 
+#include "provider/jira/model.h"
+#include "provider/text/unicode.h"
+
 namespace tfjira {
 
 bool IsValidEmail(std::string_view email) {
@@ -32,6 +35,18 @@ tf::Validator EmailValidator() {
                                   "\" is not a valid e-mail address (expected local@domain, "
                                   "without spaces, at most 255 characters).");
     }
+  };
+}
+
+tf::SemanticEquality EmailEquality() {
+  return [](const tf::Value& config, const tf::Value& prior) {
+    if (!config.is_known() || !prior.is_known()) return false;
+    if (config.type() != tf::Type::String() || prior.type() != tf::Type::String()) return false;
+    const std::string& wanted = config.as_string();
+    const std::string& seen = prior.as_string();
+    if (seen.empty()) return true;
+    if (jira::EmailShown(seen)) return text::EqualsIgnoreCase(wanted, seen);
+    return text::EqualsIgnoreCase(jira::MaskedEmail(wanted), seen);
   };
 }
 

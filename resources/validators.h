@@ -11,4 +11,13 @@ namespace tfjira {
 bool IsValidEmail(std::string_view email);
 tf::Validator EmailValidator();
 
+// Semantic equality of a user's `email` (configured value vs prior state) on every e-mail
+// visibility setting (see jira::EmailShown):
+// - a shown prior address equals the configured one ignoring letter case;
+// - a masked prior (`bob at example dot com`, only after importing from an instance that
+//   masks addresses) equals the configured address whose masked form it is;
+// - an empty prior (the address is hidden, only after an import) cannot be compared and is
+//   taken as equal: drift is undetectable there.
+tf::SemanticEquality EmailEquality();
+
 }  // namespace tfjira

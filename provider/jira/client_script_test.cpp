@@ -68,7 +68,7 @@ TEST(ClientScriptTest, AlreadyExistsWithoutALostResponseIsAnError) {
   });
   auto g = Make(Config(server.url()))->CreateGroup("devs");
   ASSERT_FALSE(g.ok());
-  EXPECT_TRUE(g.error().IsAlreadyExists());
+  EXPECT_EQ(g.error().http_status, 400);
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
@@ -232,6 +232,172 @@ TEST(ClientScriptTest, FailedProbeSaysWhatIsUnknown) {
             std::string::npos)
       << g.error().Message();
   EXPECT_EQ(Count(server.requests(), "POST"), 1);
+}
+
+// ---------------------------------------------------------------- decisions by Jira's state
+// Jira words errors in the account's language. German (as Jira 9 ships it) and a made-up
+// language prove that no decision depends on the wording.
+
+struct Language { const char* name; const char* already_member; const char* not_member; const char* user_exists; };
+const Language kLanguages[] = {
+    {"de", "Der Benutzer 'bob' kann nicht hinzugefügt werden, da er bereits Mitglied von 'devs' ist",
+     "Der Benutzer kann nicht entfernt werden, da er kein Mitglied ist.",
+     "Es existiert bereits ein Benutzer mit diesem Benutzernamen."},
+    {"qq", "Mip 'bob' kor 'devs' dastu.", "Mip 'bob' nek 'devs' dastu.", "Zorp vex 'bob' blen."},
+};
+
+std::string Messages(const char* text) {
+  return std::string(R"({"errorMessages":[")") + text + R"("],"errors":{}})";
+}
+
+TEST(ClientScriptTest, LostAddThenRefusalInAnyLanguageResolvesByReadingTheUsersGroups) {
+  for (const Language& lang : kLanguages) {
+    std::atomic<int> posts{0}, gets{0};
+    ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+      if (r.method == "POST") {
+        if (posts++ == 0) return std::nullopt;  // added, answer lost
+        return ScriptReply{400, Messages(lang.already_member)};
+      }
+      // The first look is stale (another node), so the POST goes out again and is refused.
+      if (gets++ == 0) return ScriptReply{200, R"({"key":"K","name":"bob","groups":{"size":0,"items":[]}})"};
+      return ScriptReply{200, R"({"key":"K","name":"bob","groups":{"size":1,"items":[{"name":"DEVS"}]}})"};
+    });
+    auto s = Make(Config(server.url()))->AddUserToGroup("devs", "bob");
+    ASSERT_TRUE(s.ok()) << lang.name << ": " << s.error().Message();
+    EXPECT_EQ(posts.load(), 2) << lang.name;
+    EXPECT_EQ(gets.load(), 2) << lang.name;
+  }
+}
+
+TEST(ClientScriptTest, LostRemoveThenRefusalInAnyLanguageIsSuccessWhenTheMembershipIsGone) {
+  for (const Language& lang : kLanguages) {
+    std::atomic<int> deletes{0};
+    ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+      if (r.method == "DELETE") {
+        if (deletes++ == 0) return std::nullopt;  // removed, answer lost
+        return ScriptReply{400, Messages(lang.not_member)};
+      }
+      return ScriptReply{200, R"({"key":"K","name":"bob","groups":{"size":1,"items":[{"name":"other"}]}})"};
+    });
+    auto s = Make(Config(server.url()))->RemoveUserFromGroup("devs", "bob");
+    ASSERT_TRUE(s.ok()) << lang.name << ": " << s.error().Message();
+    EXPECT_EQ(deletes.load(), 2);
+    EXPECT_NE(server.requests().back().target.find("expand=groups"), std::string::npos);
+  }
+}
+
+TEST(ClientScriptTest, LostRemoveThenRefusalIsAnErrorWhileJiraStillListsTheMembership) {
+  std::atomic<int> deletes{0};
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.method == "DELETE") {
+      if (deletes++ == 0) return std::nullopt;
+      return ScriptReply{400, Messages(kLanguages[0].not_member)};
+    }
+    return ScriptReply{200, R"({"key":"K","name":"bob","groups":{"size":1,"items":[{"name":"devs"}]}})"};
+  });
+  auto s = Make(Config(server.url()))->RemoveUserFromGroup("devs", "bob");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().http_status, 400);
+  EXPECT_NE(s.error().Message().find(kLanguages[0].not_member), std::string::npos);  // Jira's words kept
+}
+
+TEST(ClientScriptTest, RefusedRemoveWithoutALostAnswerIsReportedAsIs) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{400, Messages(kLanguages[0].not_member)};
+  });
+  auto s = Make(Config(server.url()))->RemoveUserFromGroup("devs", "bob");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(server.requests().size(), 1u);  // no read: nothing was unanswered
+}
+
+TEST(ClientScriptTest, LostCreateThenDuplicateInAnyLanguageResolvesToTheUser) {
+  for (const Language& lang : kLanguages) {
+    std::atomic<int> posts{0}, gets{0};
+    ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+      if (r.method == "POST") {
+        if (posts++ == 0) return std::nullopt;
+        return ScriptReply{400, std::string(R"({"errorMessages":[],"errors":{"username":")") +
+                                    lang.user_exists + R"("}})"};
+      }
+      if (gets++ == 0) return ScriptReply{404, Messages("Der Benutzer 'bob' existiert nicht")};
+      return ScriptReply{200, kUserJson};
+    });
+    auto u = Make(Config(server.url()))->CreateUser(NewUser{"bob", "b@x", "Bob", std::nullopt, false});
+    ASSERT_TRUE(u.ok()) << lang.name << ": " << u.error().Message();
+    EXPECT_EQ(u->key, "JIRAUSER10100");
+  }
+}
+
+// ---------------------------------------------------------------- redirects
+
+TEST(ClientScriptTest, RedirectIsReportedWithItsLocationAndNeverFollowed) {
+  ScriptServer elsewhere([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, R"({"version":"9.12.2"})"};
+  });
+  for (int status : {301, 302, 307, 308}) {
+    const std::string target = elsewhere.url() + "/jira/rest/api/2/serverInfo";
+    // A proxy that echoes userinfo back must not leak it into the message either.
+    const std::string location =
+        target.substr(0, 7) + "admin:Sup3r-Secret-Admin@" + target.substr(7);
+    ScriptServer proxy([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+      return ScriptReply{status, "<html><body>Moved</body></html>", "text/html",
+                         {{"Location", location}}};
+    });
+    auto info = Make(Config(proxy.url()))->GetServerInfo();
+    ASSERT_FALSE(info.ok()) << status;
+    EXPECT_TRUE(info.error().IsRedirect());
+    EXPECT_EQ(info.error().location, target);
+    EXPECT_NE(info.error().Message().find("redirected to " + target), std::string::npos)
+        << info.error().Message();
+    EXPECT_NE(info.error().Message().find("set url"), std::string::npos);
+    EXPECT_EQ(info.error().Message().find("Sup3r-Secret-Admin"), std::string::npos);
+    EXPECT_EQ(proxy.requests().size(), 1u) << "a redirect is not retried";
+  }
+  EXPECT_TRUE(elsewhere.requests().empty()) << "credentials must never follow a redirect";
+}
+
+// ---------------------------------------------------------------- group look-ups
+
+TEST(ClientScriptTest, GetGroupFindsTheStoredCaseBeyondThePickersLimit) {
+  // 20 other groups contain the name (jira.ajax.autocomplete.limit): the exact one is cut off.
+  std::string picked = R"({"total":25,"groups":[)";
+  for (int i = 0; i < 20; ++i) picked += std::string(i ? "," : "") + R"({"name":"Équipe-)" + std::to_string(i) + R"("})";
+  picked += "]}";
+  for (bool jira10 : {false, true}) {
+    ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+      if (r.target.find("/group/member") != std::string::npos) {
+        return ScriptReply{200, R"({"startAt":0,"maxResults":1,"total":0,"isLast":true,"values":[]})"};
+      }
+      if (r.target.find("/groups/picker") != std::string::npos) return ScriptReply{200, picked};
+      if (jira10) return ScriptReply{404, "", "text/plain"};  // GET /group removed in Jira 10
+      return ScriptReply{200, R"({"name":"Équipe","users":{"size":0,"items":[]}})"};
+    });
+    auto g = Make(Config(server.url()))->GetGroup("ÉQUIPE");
+    ASSERT_TRUE(g.ok()) << g.error().Message();
+    EXPECT_EQ(g->name, jira10 ? "ÉQUIPE" : "Équipe");
+  }
+}
+
+TEST(ClientScriptTest, GetGroupMatchesThePickerBeyondAscii) {
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.target.find("/group/member") != std::string::npos) {
+      return ScriptReply{200, R"({"startAt":0,"maxResults":1,"total":0,"isLast":true,"values":[]})"};
+    }
+    return ScriptReply{200, R"({"groups":[{"name":"Équipe-Süd"}]})"};
+  });
+  auto g = Make(Config(server.url()))->GetGroup("équipe-SÜD");
+  ASSERT_TRUE(g.ok()) << g.error().Message();
+  EXPECT_EQ(g->name, "Équipe-Süd");
+  EXPECT_EQ(server.requests().size(), 2u);  // no further look-up needed
+}
+
+TEST(ClientScriptTest, UserSearchAsksForAtMost100AsJira10Allows) {
+  ScriptServer server([&](const ScriptRequest&) -> std::optional<ScriptReply> {
+    return ScriptReply{200, "[]"};
+  });
+  ASSERT_TRUE(Make(Config(server.url()))->SearchUsers("bob", 0, 1000, true).ok());
+  EXPECT_NE(server.requests().at(0).target.find("maxResults=100&"), std::string::npos)
+      << server.requests().at(0).target;
 }
 
 }  // namespace

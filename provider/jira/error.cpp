@@ -13,22 +13,17 @@ bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-bool AnyText(const Error& e, std::string_view needle) {
-  for (const auto& m : e.messages) {
-    if (Contains(m, needle)) return true;
-  }
-  for (const auto& [field, m] : e.field_errors) {
-    if (Contains(m, needle)) return true;
-  }
-  return false;
-}
-
 const char* ReasonPhrase(int status) {
   switch (status) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
@@ -157,6 +152,9 @@ void ParseJsonBody(const nlohmann::json& j, Error& e) {
 }  // namespace
 
 ErrorKind KindForStatus(int status) {
+  // A redirect is a configuration problem (the url points at a proxy), never a server fault
+  // that a retry or a follow-up read could resolve.
+  if (status >= 300 && status < 400) return ErrorKind::kInvalid;
   switch (status) {
     case 400: return ErrorKind::kInvalid;
     case 401: return ErrorKind::kUnauthorized;
@@ -250,6 +248,12 @@ std::string Error::Message() const {
     if (!denied_reason.empty()) out += " (X-Authentication-Denied-Reason: " + denied_reason + ")";
   } else if (kind == ErrorKind::kForbidden && !denied_reason.empty()) {
     out += " (X-Authentication-Denied-Reason: " + denied_reason + ")";
+  } else if (IsRedirect()) {
+    out += location.empty()
+               ? ". Jira's address redirects elsewhere; set url to the address Jira is served at"
+               : ". The request was redirected to " + location +
+                     "; the provider does not follow redirects (credentials must never go to "
+                     "another address), so set url to the base of that address";
   } else if (kind == ErrorKind::kRateLimited) {
     out += ". Jira kept rate-limiting the requests; try again later or lower the parallelism";
   }
@@ -258,22 +262,6 @@ std::string Error::Message() const {
 
 bool Error::IsCaptchaLockout() const {
   return Contains(denied_reason, "CAPTCHA");
-}
-
-bool Error::IsAlreadyMember() const {
-  return http_status == 400 && (AnyText(*this, "user is already a member of") ||
-                                AnyText(*this, "rest.group.user.already.exists.in.group"));
-}
-
-bool Error::IsNotMember() const {
-  return http_status == 400 && AnyText(*this, "since user is not a member of");
-}
-
-bool Error::IsAlreadyExists() const {
-  if (http_status != 400 || IsAlreadyMember()) return false;
-  return AnyText(*this, "A user with that username already exists.") ||
-         AnyText(*this, "A group or user with this name already exists.") ||
-         AnyText(*this, "already exists");
 }
 
 }  // namespace jira

@@ -35,12 +35,14 @@ struct Error {
   // failure. Never contains credentials.
   std::string Message() const;
   bool IsCaptchaLockout() const;
-  // "Cannot add user 'x', user is already a member of 'g'"
-  bool IsAlreadyMember() const;
-  // "Cannot remove user 'x' from group 'g' since user is not a member of 'g'"
-  bool IsNotMember() const;
-  // "A user with that username already exists." / "A group or user with this name already exists."
-  bool IsAlreadyExists() const;
+  // A 3xx answer: Jira sits behind a proxy that redirects (http -> https, a missing context
+  // path). The client never follows it; `location` is where the proxy pointed.
+  bool IsRedirect() const { return http_status >= 300 && http_status < 400; }
+  std::string location;  // the Location header of a redirect, credentials stripped
+
+  // There is deliberately no IsAlreadyMember/IsNotMember/IsAlreadyExists: Jira words its
+  // errors in the account's language, so callers decide such questions with a read of Jira's
+  // state (a user's groups, a lookup by name), never by matching message text.
 };
 
 // A value or an Error, in the spirit of absl::StatusOr. Callers check ok() first.

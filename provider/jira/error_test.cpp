@@ -25,8 +25,6 @@ TEST(ErrorParseTest, ErrorCollectionWithFieldErrors) {
   EXPECT_EQ(e.http_status, 400);
   EXPECT_TRUE(e.messages.empty());
   ASSERT_EQ(e.field_errors.count("username"), 1u);
-  EXPECT_TRUE(e.IsAlreadyExists());
-  EXPECT_FALSE(e.IsAlreadyMember());
   EXPECT_EQ(e.Message(),
             "Jira answered 400 Bad Request to POST /rest/api/2/user: username: A user with that "
             "username already exists.");
@@ -40,26 +38,28 @@ TEST(ErrorParseTest, ErrorCollectionMessages) {
   EXPECT_NE(e.Message().find("The user named 'bob' does not exist"), std::string::npos);
 }
 
-TEST(ErrorParseTest, GroupAlreadyExists) {
-  Error e = Parse(400, R"({"errorMessages":["A group or user with this name already exists."],"errors":{}})");
-  EXPECT_TRUE(e.IsAlreadyExists());
+TEST(ErrorParseTest, GermanMessagesAreKeptWordForWord) {
+  // Jira words errors in the account's language; they reach the user unchanged, and no
+  // decision is taken on them (there is no IsAlreadyMember & co. to take one).
+  Error e = Parse(400, R"({"errorMessages":["Der Benutzer kann nicht entfernt werden, da er kein Mitglied ist."],"errors":{}})");
+  EXPECT_EQ(e.kind, ErrorKind::kInvalid);
+  EXPECT_NE(e.Message().find("da er kein Mitglied ist."), std::string::npos);
 }
 
-TEST(ErrorParseTest, MembershipStrings) {
-  Error add = Parse(400, R"({"errorMessages":["Cannot add user 'bob', user is already a member of 'devs'"],"errors":{}})");
-  EXPECT_TRUE(add.IsAlreadyMember());
-  EXPECT_FALSE(add.IsAlreadyExists());
-  EXPECT_FALSE(add.IsNotMember());
-  Error remove = Parse(400, R"({"errorMessages":["Cannot remove user 'bob' from group 'devs' since user is not a member of 'devs'"],"errors":{}})");
-  EXPECT_TRUE(remove.IsNotMember());
-  EXPECT_FALSE(remove.IsAlreadyMember());
+TEST(ErrorParseTest, RedirectIsAConfigurationErrorNamingTheLocation) {
+  Error e = Parse(301, "<html><body>Moved</body></html>", "text/html");
+  e.location = "https://jira.example.com/jira/rest/api/2/serverInfo";
+  EXPECT_EQ(e.kind, ErrorKind::kInvalid);  // never a retryable server fault
+  EXPECT_TRUE(e.IsRedirect());
+  EXPECT_NE(e.Message().find("redirected to https://jira.example.com/jira/rest/api/2/serverInfo"),
+            std::string::npos);
+  EXPECT_NE(e.Message().find("set url"), std::string::npos);
 }
 
 TEST(ErrorParseTest, BareStringEntity) {
   Error e = Parse(400, R"("rest.group.user.already.exists.in.group")");
   ASSERT_EQ(e.messages.size(), 1u);
   EXPECT_EQ(e.messages[0], "rest.group.user.already.exists.in.group");
-  EXPECT_TRUE(e.IsAlreadyMember());
 }
 
 TEST(ErrorParseTest, StatusEntityJson) {

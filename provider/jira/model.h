@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jira {
@@ -25,6 +26,23 @@ struct User {
   bool active = true;
   std::vector<std::string> groups;  // filled only when asked for (expand=groups)
 };
+
+// E-mail visibility (Jira's General configuration > User email visibility). With "public"
+// REST shows the address; with "masked" Jira's EmailFormatter writes `bob at example dot com`
+// ('@' -> " at ", '.' -> " dot "); with "hidden" emailAddress is left out (read as "").
+// Only a shown address can be compared with a configured one.
+inline bool EmailShown(std::string_view email) {
+  return email.find('@') != std::string_view::npos;
+}
+inline std::string MaskedEmail(std::string_view email) {
+  std::string out;
+  for (char c : email) {
+    if (c == '@') out += " at ";
+    else if (c == '.') out += " dot ";
+    else out.push_back(c);
+  }
+  return out;
+}
 
 struct NewUser {
   std::string name;

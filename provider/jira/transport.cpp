@@ -196,6 +196,7 @@ class Connection {
         r.retry_after = std::string(res[http::field::retry_after]);
         r.login_reason = std::string(res["X-Seraph-LoginReason"]);
         r.denied_reason = std::string(res["X-Authentication-Denied-Reason"]);
+        r.location = std::string(res[http::field::location]);
         keep_alive_ = res.keep_alive();
         out.response = std::move(r);
         return out;

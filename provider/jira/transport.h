@@ -33,6 +33,7 @@ struct HttpResponse {
   std::string retry_after;
   std::string login_reason;   // X-Seraph-LoginReason
   std::string denied_reason;  // X-Authentication-Denied-Reason
+  std::string location;       // Location (redirects are reported, never followed)
 };
 
 struct TransportOutcome {

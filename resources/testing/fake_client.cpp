@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "resources/jira_access.h"
+#include "provider/text/unicode.h"
 
 namespace tfjira::testing {
 
@@ -38,6 +38,52 @@ Error FakeJira::Transport() {
   return e;
 }
 
+// Error texts as Jira words them in English and German (Jira's JiraWebActionSupport /
+// REST i18n bundles), and in a made-up language. Only the words differ between languages.
+std::string FakeJira::Text(const std::string& id, const std::string& a, const std::string& b) const {
+  static const std::map<std::string, std::map<std::string, std::string>> kTexts = {
+      {"en",
+       {{"user_exists", "A user with that username already exists."},
+        {"group_exists", "A group or user with this name already exists."},
+        {"already_member", "Cannot add user '%a', user is already a member of '%b'"},
+        {"not_member", "Cannot remove user '%a' from group '%b' since user is not a member of '%b'"},
+        {"no_user", "The user named '%a' does not exist"},
+        {"no_group", "The group named '%a' does not exist"},
+        {"user_content", "Cannot delete user '%a' because they have reported or are assigned issues"},
+        {"swap_needed", "You must specify a group to move comments/worklogs to."}}},
+      {"de",
+       {{"user_exists", "Es existiert bereits ein Benutzer mit diesem Benutzernamen."},
+        {"group_exists", "Es existiert bereits eine Gruppe oder ein Benutzer mit diesem Namen."},
+        {"already_member", "Der Benutzer '%a' kann nicht hinzugefügt werden, da er bereits Mitglied von '%b' ist"},
+        {"not_member", "Der Benutzer kann nicht entfernt werden, da er kein Mitglied ist."},
+        {"no_user", "Der Benutzer '%a' existiert nicht"},
+        {"no_group", "Die Gruppe '%a' existiert nicht"},
+        {"user_content", "Der Benutzer '%a' kann nicht gelöscht werden, da er Vorgänge gemeldet hat"},
+        {"swap_needed", "Sie müssen eine Gruppe angeben, in die Kommentare/Arbeitsprotokolle verschoben werden."}}},
+      {"qq",
+       {{"user_exists", "Zorp vex '%a' blen."},
+        {"group_exists", "Grab vex '%a' blen."},
+        {"already_member", "Mip '%a' kor '%b' dastu."},
+        {"not_member", "Mip '%a' nek '%b' dastu."},
+        {"no_user", "Mip '%a' nul."},
+        {"no_group", "Grab '%a' nul."},
+        {"user_content", "Mip '%a' fenn trav."},
+        {"swap_needed", "Grab swip tarr."}}}};
+  auto lang = kTexts.find(language);
+  if (lang == kTexts.end()) lang = kTexts.find("en");
+  std::string out = lang->second.at(id);
+  for (auto [marker, value] : {std::pair{std::string("%a"), a}, std::pair{std::string("%b"), b}}) {
+    for (size_t pos; (pos = out.find(marker)) != std::string::npos;) out.replace(pos, 2, value);
+  }
+  return out;
+}
+
+jira::User FakeJira::Shown(jira::User u) const {
+  if (email_visibility == "masked") u.email = jira::MaskedEmail(u.email);
+  if (email_visibility == "hidden") u.email.clear();
+  return u;
+}
+
 void FakeJira::FailNext(const std::string& method, Error error, int times, bool apply_first) {
   std::lock_guard lock(mu_);
   failures_[method] = {std::move(error), times, apply_first};
@@ -69,32 +115,44 @@ std::optional<FakeJira::Failure> FakeJira::Enter(const std::string& method) {
 
 FakeJira::StoredUser* FakeJira::FindUserByName(std::string_view name) {
   for (auto& [key, u] : users) {
-    if (EqualsIgnoreCase(u.user.name, name)) return &u;
+    if (text::EqualsIgnoreCase(u.user.name, name)) return &u;
   }
   return nullptr;
 }
 
 std::string FakeJira::FindGroup(std::string_view name) const {
   for (const auto& [g, members] : groups) {
-    if (EqualsIgnoreCase(g, name)) return g;
+    if (text::EqualsIgnoreCase(g, name)) return g;
   }
   return "";
 }
 
 jira::User FakeJira::WithGroups(const jira::User& u, bool with_groups) const {
-  jira::User out = u;
+  jira::User out = Shown(u);
   out.groups.clear();
   if (!with_groups) return out;
+  std::set<std::string> effective;
   for (const auto& [g, members] : groups) {
-    if (std::find(members.begin(), members.end(), u.key) != members.end()) out.groups.push_back(g);
+    if (std::find(members.begin(), members.end(), u.key) != members.end()) effective.insert(g);
   }
+  // Inherited membership through nested groups, to any depth.
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [parent, children] : subgroups) {
+      for (const auto& child : children) {
+        if (effective.count(child) && effective.insert(parent).second) grew = true;
+      }
+    }
+  }
+  out.groups.assign(effective.begin(), effective.end());
   return out;
 }
 
 jira::Result<jira::ServerInfo> FakeJira::GetServerInfo() {
   FAKE_CALL("GetServerInfo", {});
   jira::ServerInfo info;
-  info.version = "9.12.2";
+  info.version_numbers = version_numbers;
+  for (int n : version_numbers) info.version += (info.version.empty() ? "" : ".") + std::to_string(n);
   info.deployment_type = deployment_type;
   return info;
 }
@@ -117,20 +175,20 @@ jira::Result<jira::User> FakeJira::CreateUser(const jira::NewUser& nu) {
   std::optional<jira::User> created;
   FAKE_CALL("CreateUser", {
     if (FindUserByName(nu.name)) {
-      return Invalid("", {{"username", "A user with that username already exists."}});
+      return Invalid("", {{"username", Text("user_exists", nu.name)}});
     }
     std::string key = "JIRAUSER" + std::to_string(next_user++);
     users[key] = {{key, nu.name, nu.email, nu.display_name, true, {}}, nu.password.value_or("")};
     last_password = nu.password;
     created = users[key].user;
   });
-  return *created;
+  return Shown(*created);
 }
 
 jira::Result<jira::User> FakeJira::GetUserByName(std::string_view username, bool with_groups) {
   FAKE_CALL("GetUserByName", {});
   if (auto* u = FindUserByName(username)) return WithGroups(u->user, with_groups);
-  return NotFound("The user named '" + std::string(username) + "' does not exist");
+  return NotFound(Text("no_user", std::string(username)));
 }
 
 jira::Result<jira::User> FakeJira::GetUserByKey(std::string_view key, bool with_groups) {
@@ -144,15 +202,15 @@ jira::Result<jira::User> FakeJira::UpdateUser(std::string_view key, const jira::
   auto it = users.find(std::string(key));
   FAKE_CALL("UpdateUser", {
     if (it == users.end()) return NotFound("The user does not exist");
-    if (c.name && !EqualsIgnoreCase(*c.name, it->second.user.name) && FindUserByName(*c.name)) {
-      return Invalid("", {{"username", "A user with that username already exists."}});
+    if (c.name && !text::EqualsIgnoreCase(*c.name, it->second.user.name) && FindUserByName(*c.name)) {
+      return Invalid("", {{"username", Text("user_exists", *c.name)}});
     }
     if (c.name) it->second.user.name = *c.name;
     if (c.email) it->second.user.email = *c.email;
     if (c.display_name) it->second.user.display_name = *c.display_name;
     if (c.active) it->second.user.active = *c.active;
   });
-  return it->second.user;
+  return Shown(it->second.user);
 }
 
 jira::Status FakeJira::SetPassword(std::string_view key, std::string_view password) {
@@ -167,7 +225,10 @@ jira::Status FakeJira::SetPassword(std::string_view key, std::string_view passwo
 
 jira::Status FakeJira::DeleteUser(std::string_view key) {
   FAKE_CALL("DeleteUser", {
-    if (!users.erase(std::string(key))) return NotFound("The user does not exist");
+    auto it = users.find(std::string(key));
+    if (it == users.end()) return NotFound(Text("no_user", std::string(key)));
+    if (users_with_content.count(it->first)) return Invalid(Text("user_content", it->second.user.name));
+    users.erase(it);
     for (auto& [g, members] : groups) std::erase(members, std::string(key));
   });
   return jira::OkStatus();
@@ -180,7 +241,7 @@ jira::Result<std::vector<jira::User>> FakeJira::SearchUsers(std::string_view, in
 jira::Result<jira::Group> FakeJira::CreateGroup(std::string_view name) {
   FAKE_CALL("CreateGroup", {
     if (!FindGroup(name).empty() || FindUserByName(name)) {
-      return Invalid("A group or user with this name already exists.");
+      return Invalid(Text("group_exists", std::string(name)));
     }
     groups[std::string(name)] = {};
   });
@@ -190,18 +251,20 @@ jira::Result<jira::Group> FakeJira::CreateGroup(std::string_view name) {
 jira::Result<jira::Group> FakeJira::GetGroup(std::string_view name) {
   FAKE_CALL("GetGroup", {});
   std::string g = FindGroup(name);
-  if (g.empty()) return NotFound("The group named '" + std::string(name) + "' does not exist");
+  if (g.empty()) return NotFound(Text("no_group", std::string(name)));
   return jira::Group{g};
 }
 
-jira::Status FakeJira::DeleteGroup(std::string_view name, std::optional<std::string>) {
+jira::Status FakeJira::DeleteGroup(std::string_view name, std::optional<std::string> swap) {
   FAKE_CALL("DeleteGroup", {
+    last_swap_group = swap;
     std::string g = FindGroup(name);
-    if (g.empty()) return NotFound("The group does not exist");
+    if (g.empty()) return NotFound(Text("no_group", std::string(name)));
+    if (restricted_groups.count(g) && !swap) return Invalid(Text("swap_needed"));
     groups.erase(g);
     for (auto& [id, s] : schemes) {
       std::erase_if(s.grants, [&](const jira::PermissionGrant& gr) {
-        return gr.holder.type == "group" && EqualsIgnoreCase(gr.holder.parameter, g);
+        return gr.holder.type == "group" && text::EqualsIgnoreCase(gr.holder.parameter, g);
       });
     }
   });
@@ -223,7 +286,7 @@ jira::Result<std::vector<jira::User>> FakeJira::GetAllGroupMembers(std::string_v
   std::string g = FindGroup(group);
   if (g.empty()) return NotFound("The group does not exist");
   std::vector<jira::User> out;
-  for (const auto& key : groups[g]) out.push_back(users[key].user);
+  for (const auto& key : groups[g]) out.push_back(Shown(users[key].user));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
 }
@@ -240,8 +303,7 @@ jira::Status FakeJira::AddUserToGroup(std::string_view group, std::string_view u
     if (!u) return Invalid("Cannot add user. '" + std::string(username) + "' does not exist");
     auto& members = groups[g];
     if (std::find(members.begin(), members.end(), u->user.key) != members.end()) {
-      return Invalid("Cannot add user '" + std::string(username) +
-                     "', user is already a member of '" + g + "'");
+      return Invalid(Text("already_member", std::string(username), g));
     }
     members.push_back(u->user.key);
   });
@@ -257,8 +319,7 @@ jira::Status FakeJira::RemoveUserFromGroup(std::string_view group, std::string_v
     auto& members = groups[g];
     auto it = std::find(members.begin(), members.end(), u->user.key);
     if (it == members.end()) {
-      return Invalid("Cannot remove user '" + std::string(username) + "' from group '" + g +
-                     "' since user is not a member of '" + g + "'");
+      return Invalid(Text("not_member", std::string(username), g));
     }
     members.erase(it);
   });
@@ -279,7 +340,7 @@ jira::Result<jira::PermissionScheme> FakeJira::CreatePermissionScheme(const jira
   int64_t id = 0;
   FAKE_CALL("CreatePermissionScheme", {
     for (const auto& [i, other] : schemes) {
-      if (EqualsIgnoreCase(other.name, s.name)) return Invalid("A Scheme with this name already exists.");
+      if (text::EqualsIgnoreCase(other.name, s.name)) return Invalid("A Scheme with this name already exists.");
     }
     id = next_id++;
     jira::PermissionScheme stored = s;

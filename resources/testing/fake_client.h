@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,22 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
                 bool apply_first = false);
   int Calls(const std::string& method) const;
   std::string deployment_type = "Server";
+  std::vector<int> version_numbers = {9, 12, 2};
+  // The language Jira's error texts are in: "en", "de", or "qq" (a made-up language no
+  // wording check could know). Status codes and error keys are the same in all of them.
+  std::string language = "en";
+  // Jira's User email visibility: "public", "masked" (bob at example dot com) or "hidden".
+  std::string email_visibility = "public";
+  // Users (by key) with issues or comments: Jira refuses to delete them (400).
+  std::set<std::string> users_with_content;
+  // Groups that comments or worklogs are restricted to: delete needs a swap group (400).
+  std::set<std::string> restricted_groups;
+  // Nested groups: parent -> child groups. A member of a child is an (inherited) member of
+  // the parent in expand=groups answers, as with Jira's nested-groups directories.
+  std::map<std::string, std::vector<std::string>> subgroups;
+  std::optional<std::string> last_swap_group;  // what DeleteGroup last received
+  // Jira's text for message `id` in `language`; `a` and `b` fill the placeholders.
+  std::string Text(const std::string& id, const std::string& a = "", const std::string& b = "") const;
   std::optional<jira::Error> myself_error;
   std::optional<std::string> last_password;  // what SetPassword/CreateUser last received
 
@@ -82,6 +99,7 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   // Counts the call; returns the scripted error when one is due (and whether to apply first).
   std::optional<Failure> Enter(const std::string& method);
   jira::User WithGroups(const jira::User& u, bool with_groups) const;
+  jira::User Shown(jira::User u) const;  // with the e-mail as email_visibility shows it
 
   mutable std::recursive_mutex mu_;
   std::map<std::string, int> calls_;

@@ -1,0 +1,125 @@
+// The seed scenario against each Jira version profile the provider supports (8.0 to 10.x,
+// legacy user keys before 8.4), under injected faults; and the versions it refuses or
+// limits: before 8.0, and `active` before 8.3.
+#include "acceptance_tests/scenarios/jira_fixture.h"
+
+namespace tfjira::scenarios {
+namespace {
+
+class JiraVersionsTest : public JiraScenario {
+ protected:
+  void StartJira(const std::string& version) {
+    emulator::Options options;
+    options.version = version;
+    options.seed = 7;
+    // Users created before Jira 8.4 got the lower-cased name as key.
+    const auto v = emulator::ParseVersion(version);
+    if (v.size() > 1 && v[0] == 8 && v[1] < 4) options.key_style = emulator::KeyStyle::kLegacy;
+    StartEmulator(options);
+  }
+  void Configure(Workspace& ws) {
+    ws.SetResource("jira_user", "gitlab",
+                   {{"name", S("gitlab")},
+                    {"email", S("gitlab@example.com")},
+                    {"display_name", S("GitLab integration")},
+                    {"password", S("GitLab-s3cret")}});
+    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
+    ws.SetResource("jira_group_membership", "gitlab",
+                   {{"group", Ref("jira_group.developers", "name")},
+                    {"username", Ref("jira_user.gitlab", "name")}});
+    ws.SetResource(
+        "jira_permission_scheme", "gitlab",
+        {{"name", S("GitLab integration")},
+         {"grant", ws.Blocks("jira_permission_scheme", "grant",
+                             {{{"permission", S("ADMINISTER_PROJECTS")},
+                               {"holder_type", S("group")},
+                               {"holder_parameter", Ref("jira_group.developers", "name")}}})}});
+  }
+  static emulator::Faults SomeFaults() {
+    emulator::Faults faults;
+    faults.fault_rate = 0.2;
+    faults.kinds = {"429", "503", "drop", "lost"};
+    faults.retry_after_s = 0;
+    return faults;
+  }
+  int UsersNamed(const std::string& name) {
+    auto found = Admin().SearchUsers(name, 0, 100, true);
+    EXPECT_TRUE(found.ok());
+    int n = 0;
+    for (const auto& u : found.value()) n += u.name == name;
+    return n;
+  }
+};
+
+TEST_P(JiraVersionsTest, SeedScenarioOnEverySupportedVersion) {
+  for (const char* version : {"8.0.0", "8.3.0", "8.4.0", "8.5.0", "8.20.10", "9.4.0", "9.12.2",
+                              "10.3.1"}) {
+    SCOPED_TRACE(std::string("Jira ") + version);
+    StartJira(version);
+    auto ws = NewWorkspace(/*start=*/false);
+    emu().SetFaults(SomeFaults());
+    TFJ_ASSERT_OK(ws->Start());
+    Configure(*ws);
+    TFJ_ASSERT_OK(ws->Apply());
+    TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+    emu().SetFaults(emulator::Faults());
+    EXPECT_EQ(UsersNamed("gitlab"), 1) << "missing or duplicated user";
+    EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
+    EXPECT_EQ(SchemesNamed("GitLab integration").size(), 1u);
+
+    // Drift: the membership removed by hand is found and re-created.
+    ASSERT_TRUE(Admin().RemoveUserFromGroup("gitlab-developers", "gitlab").ok());
+    emu().SetFaults(SomeFaults());
+    TFJ_ASSERT_OK(ws->Apply());
+    EXPECT_EQ(ActionOf(*ws, "jira_group_membership.gitlab"), "create");
+    TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+    emu().SetFaults(emulator::Faults());
+    EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
+
+    // Import by name plans clean (no password configured: Jira never returns it).
+    auto fresh = NewWorkspace();
+    fresh->SetResource("jira_user", "gitlab",
+                       {{"name", S("gitlab")},
+                        {"email", S("gitlab@example.com")},
+                        {"display_name", S("GitLab integration")}});
+    TFJ_ASSERT_OK(fresh->Import("jira_user", "gitlab", "gitlab"));
+    TFJ_ASSERT_OK(fresh->PlanMustBeEmpty());
+    EXPECT_EQ(fresh->AttrString("jira_user.gitlab", "key"), ws->AttrString("jira_user.gitlab", "key"));
+    TFJ_ASSERT_OK(fresh->Stop());
+
+    emu().SetFaults(SomeFaults());
+    TFJ_ASSERT_OK(ws->Destroy());
+    emu().SetFaults(emulator::Faults());
+    EXPECT_FALSE(UserExists("gitlab"));
+    EXPECT_FALSE(GroupExists("gitlab-developers"));
+    EXPECT_TRUE(SchemesNamed("GitLab integration").empty());
+    TFJ_ASSERT_OK(ws->Stop());
+  }
+}
+
+TEST_P(JiraVersionsTest, JiraBefore8IsRefusedNamingTheVersion) {
+  StartJira("7.13.18");
+  auto ws = NewWorkspace(/*start=*/false);
+  ws->SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
+  // Configuring the provider (at start) fails with the version and the supported range.
+  tfj::harness::Status started = ws->Start();
+  if (started.ok()) started = ws->Apply();
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.message().find("Jira 7.13.18"), std::string::npos) << started.message();
+  EXPECT_NE(started.message().find("8.0 to 10.x"), std::string::npos) << started.message();
+  EXPECT_FALSE(GroupExists("gitlab-developers"));
+}
+
+TEST_P(JiraVersionsTest, ActiveBefore83IsAPlanError) {
+  StartJira("8.2.0");
+  auto ws = NewWorkspace();
+  ws->SetResource("jira_user", "gitlab",
+                  {{"name", S("gitlab")}, {"email", S("gitlab@example.com")}, {"active", B(false)}});
+  TFJ_EXPECT_ERROR_CONTAINS(ws->Apply(), "Jira 8.2.0 cannot activate or deactivate users");
+  EXPECT_FALSE(UserExists("gitlab")) << "refused at plan time, before anything is created";
+}
+
+TFJ_INSTANTIATE_PROTOCOLS(JiraVersionsTest);
+
+}  // namespace
+}  // namespace tfjira::scenarios
