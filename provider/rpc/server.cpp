@@ -6,6 +6,7 @@
 // then wakes the connection thread. Streams, request bodies and nghttp2 are touched by
 // the connection thread only.
 #include "provider/rpc/server.h"
+#include "provider/rpc/testing_hooks.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -278,6 +279,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // From the server.
   void Drain() { Signal(&drain_); }
   void Close() { Signal(&force_close_); }
+  // For testing::ServeConnectionBytes: when the client closes its sending side, finish the
+  // calls already dispatched and send their answers before closing, instead of at once.
+  void FinishCallsAfterClientEof() { finish_after_eof_ = true; }
+  // A handler thread of this connection starts or ends.
+  void CallStarted() { calls_running_.fetch_add(1); }
+  void CallEnded() {
+    calls_running_.fetch_sub(1);
+    Wake();
+  }
 
  private:
   void Signal(std::atomic<bool>* flag) {
@@ -299,6 +309,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Loop();
   void Dispatch(const std::shared_ptr<Stream>& s);
   void SubmitNews();
+  bool CallsDone();
   void SubmitTrailersOnly(Stream& s);
 
   // nghttp2 callbacks.
@@ -320,6 +331,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> force_close_{false};
   bool goaway_sent_ = false;
   bool terminated_ = false;
+  bool finish_after_eof_ = false;
+  bool input_closed_ = false;  // the client closed its side (only with finish_after_eof_)
+  std::atomic<int> calls_running_{0};
 
   std::mutex mu_;  // guards the response side of every Stream, and news_
   std::vector<std::shared_ptr<Stream>> news_;
@@ -415,6 +429,7 @@ void Connection::Run() {
   // Whatever is still open is cut off: its handler sees IsCancelled() and failing writes.
   for (const auto& [id, s] : streams_) s->closed.store(true);
   streams_.clear();
+  transport_.reset();  // close the socket now, not when the last handler thread lets go
 }
 
 void Connection::Loop() {
@@ -460,16 +475,19 @@ void Connection::Loop() {
         !nghttp2_session_want_write(session_)) {
       return;  // both sides are done (GOAWAY exchanged, or the client went away)
     }
+    if (input_closed_ && output.empty() && CallsDone()) return;
 
-    pollfd fds[2] = {{transport_->fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
-                     {wake_fd_, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+    // Once the client's side is closed the socket only matters for writing.
+    const short socket_events = static_cast<short>((input_closed_ ? 0 : POLLIN) |
+                                                   (want_out ? POLLOUT : 0));
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {transport_->fd(), socket_events, 0}};
+    if (::poll(fds, socket_events != 0 ? 2 : 1, -1) < 0 && errno != EINTR) return;
     if (force_close_.load()) return;
-    if (fds[1].revents & POLLIN) {
+    if (fds[0].revents & POLLIN) {
       uint64_t count = 0;
       [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
     }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if (!input_closed_ && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
       for (;;) {  // read until the socket (and TLS's buffer) is empty
         size_t n = 0;
         const Io io = transport_->Read(input, sizeof input, &n);
@@ -478,10 +496,25 @@ void Connection::Loop() {
           continue;
         }
         if (io == Io::kWantRead || io == Io::kWantWrite) break;
+        if (io == Io::kClosed && finish_after_eof_) {
+          input_closed_ = true;
+          break;
+        }
         return;  // closed or broken
       }
     }
   }
+}
+
+// True when no handler of this connection runs and every answer has gone to nghttp2 and
+// out of it.
+bool Connection::CallsDone() {
+  if (calls_running_.load() != 0) return false;  // read first: a call ends after its Finish
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!news_.empty()) return false;
+  }
+  return !nghttp2_session_want_write(session_);
 }
 
 // Hands nghttp2 the responses that handler threads have added to.
@@ -652,6 +685,7 @@ void Connection::Dispatch(const std::shared_ptr<Stream>& s) {
     std::lock_guard<std::mutex> lock(state_->mu);
     ++state_->running_calls;
   }
+  CallStarted();
   try {
     std::thread([conn = shared_from_this(), s, handler, requests = std::move(requests)]() mutable {
       Status status;
@@ -666,9 +700,11 @@ void Connection::Dispatch(const std::shared_ptr<Stream>& s) {
         }
       }
       conn->Finish(s, std::move(status));
+      conn->CallEnded();
       ThreadDone(std::move(conn), &Server::State::running_calls);
     }).detach();
   } catch (const std::system_error&) {
+    CallEnded();
     state_->Ended(&Server::State::running_calls);
     Finish(s, {StatusCode::kResourceExhausted, "cannot start a thread for the call"});
   }
@@ -744,5 +780,71 @@ bool Server::Shutdown(std::chrono::milliseconds grace) {
   state_->idle.wait_for(lock, std::chrono::milliseconds(200), done);
   return done();
 }
+
+// ---- test hooks ------------------------------------------------------------------------
+
+namespace testing {
+
+std::string ServeConnectionBytes(const Router& router, std::string_view input,
+                                 const ServerOptions& options) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) != 0) {
+    throw std::runtime_error(std::string("socketpair: ") + std::strerror(errno));
+  }
+  auto state = std::make_shared<Server::State>();
+  state->router = &router;
+  state->options = options;
+  state->options.tls.reset();
+  auto conn = std::make_shared<Connection>(state, std::make_unique<Transport>(fds[0], nullptr));
+  conn->FinishCallsAfterClientEof();
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    ++state->open_connections;
+  }
+  std::thread server([conn = std::move(conn)]() mutable {
+    conn->Run();
+    ThreadDone(std::move(conn), &Server::State::open_connections);
+  });
+
+  // The client: write the input while reading what comes back (either side may block on
+  // the other), then read until the server closes the connection.
+  const int client = fds[1];
+  std::string output;
+  size_t sent = 0;
+  bool sending = true;
+  char buf[16 << 10];
+  for (;;) {
+    if (sending && sent == input.size()) {
+      ::shutdown(client, SHUT_WR);
+      sending = false;
+    }
+    pollfd p{client, static_cast<short>(POLLIN | (sending ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, -1) < 0 && errno != EINTR) break;
+    if (sending && (p.revents & POLLOUT)) {
+      const ssize_t n = ::send(client, input.data() + sent, input.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        sent = input.size();  // the server has closed: nothing more will be read
+      }
+    }
+    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = ::read(client, buf, sizeof buf);
+      if (n > 0) {
+        output.append(buf, static_cast<size_t>(n));
+      } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        break;  // the server closed the connection
+      }
+    }
+  }
+  server.join();
+  ::close(client);
+  // Handler threads report themselves done last; wait for all of them.
+  std::unique_lock<std::mutex> lock(state->mu);
+  state->idle.wait(lock, [&] { return state->open_connections == 0 && state->running_calls == 0; });
+  return output;
+}
+
+}  // namespace testing
 
 }  // namespace tfj::rpc
