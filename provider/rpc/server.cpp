@@ -567,11 +567,15 @@ void Connection::Loop() {
       terminated_ = true;
     }
 
+    bool more = true;  // nghttp2 may have more than the high-water mark let us take
     while (output.size() - output_pos < kOutputHighWater) {
       const uint8_t* data = nullptr;
       const ssize_t n = nghttp2_session_mem_send(session_, &data);
       if (n < 0) return;
-      if (n == 0) break;
+      if (n == 0) {
+        more = false;
+        break;
+      }
       if (output_pos > 0 && output_pos >= output.size() / 2) {
         output.erase(0, output_pos);
         output_pos = 0;
@@ -596,6 +600,7 @@ void Connection::Loop() {
     if (output_pos == output.size()) {
       output.clear();
       output_pos = 0;
+      if (more) continue;  // all written: take the rest from nghttp2 before waiting
     }
     if (output.empty() && !nghttp2_session_want_read(session_) &&
         !nghttp2_session_want_write(session_)) {

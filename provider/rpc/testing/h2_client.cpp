@@ -60,7 +60,7 @@ std::string H2Client::StreamResult::Get(std::string_view name) const {
   return {};
 }
 
-H2Client::H2Client() {
+H2Client::H2Client(int32_t window) {
   nghttp2_session_callbacks* cb = nullptr;
   nghttp2_session_callbacks_new(&cb);
   nghttp2_session_callbacks_set_on_header_callback(cb, OnHeader);
@@ -69,7 +69,10 @@ H2Client::H2Client() {
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, OnStreamClose);
   nghttp2_session_client_new(&session_, cb, this);
   nghttp2_session_callbacks_del(cb);
-  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
+  const nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE,
+                                               static_cast<uint32_t>(window)}};
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, 1);
+  nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0, window);
 }
 
 H2Client::~H2Client() { nghttp2_session_del(session_); }

@@ -38,7 +38,9 @@ class H2Client {
     std::string Get(std::string_view name) const;
   };
 
-  H2Client();
+  // `window`: the flow-control window this client grants the server, per stream and for
+  // the connection (HTTP/2's default is 65535).
+  explicit H2Client(int32_t window = 65535);
   ~H2Client();
   H2Client(const H2Client&) = delete;
   H2Client& operator=(const H2Client&) = delete;
