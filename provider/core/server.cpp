@@ -329,7 +329,7 @@ namespace {
 // RPC still answers with gRPC OK.
 template <typename Response, typename Body>
 Response Guard(const char* rpc, const std::string& type_name, Body body) {
-  log::Debug("Served RPC", {{"tf_rpc", rpc}, {"tf_type_name", type_name}});
+  // The adapters log each RPC once (tfj::wire::LogServedRpc); only failures are logged here.
   Response response;
   try {
     body(response);
@@ -730,7 +730,6 @@ ReadDataSourceResponse Server::ReadDataSource(const ReadDataSourceRequest& req) 
 }
 
 std::string Server::Stop() {
-  log::Debug("Served RPC", {{"tf_rpc", "StopProvider"}});
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->cancel.Cancel();
   impl_->cancel = CancelToken();

@@ -4,7 +4,8 @@
 
 #include "provider/core/log.h"
 #include "provider/proto6/convert.h"
-#include "provider/proto6/convert_shared.h"
+#include "provider/wire/convert_shared.h"
+#include "provider/wire/rpc_log.h"
 
 namespace tfj::proto6 {
 
@@ -14,12 +15,7 @@ using wire::GuardRpc;
 namespace {
 
 void LogRpc(std::string_view rpc, std::string_view type_name = {}) {
-  if (!tf::log::Enabled(tf::log::Level::kDebug)) return;
-  if (type_name.empty()) {
-    tf::log::Debug("rpc", {{"rpc", rpc}, {"tf_proto_version", "6"}});
-  } else {
-    tf::log::Debug("rpc", {{"rpc", rpc}, {"tf_proto_version", "6"}, {"tf_type_name", type_name}});
-  }
+  wire::LogServedRpc("6", rpc, type_name);
 }
 
 // Answer for RPCs about a kind of object this provider never declares.
