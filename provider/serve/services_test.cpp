@@ -5,7 +5,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -104,8 +107,9 @@ class FakeCall final : public rpc::Call {
     written.push_back(std::move(message));
     return true;
   }
-  bool IsCancelled() const override { return false; }
+  bool IsCancelled() const override { return cancelled; }
   std::vector<std::string> written;
+  bool cancelled = false;
 
  private:
   std::vector<std::string> requests_;
@@ -203,6 +207,69 @@ TEST(PluginServices, EachRpcIsLoggedOnceWithTheFieldsOfEngineAndAdapter) {
   ExpectOneLogLine<proto6::ProviderService>("/tfplugin6.Provider/StopProvider",
                                             tfplugin6::StopProvider::Request(), "StopProvider",
                                             "6", "");
+}
+
+// A resource whose import waits for its cancellation token, for at most five seconds.
+class WaitingResource final : public tf::Resource {
+ public:
+  explicit WaitingResource(std::atomic<bool>* saw_cancel) : saw_cancel_(saw_cancel) {}
+  std::string TypeName() const override { return "test_wait"; }
+  tf::Schema GetSchema() const override { return {}; }
+  void Create(const tf::CreateRequest&, tf::CreateResponse&) override {}
+  void Read(const tf::ReadRequest&, tf::ReadResponse&) override {}
+  void Update(const tf::UpdateRequest&, tf::UpdateResponse&) override {}
+  void Delete(const tf::DeleteRequest&, tf::DeleteResponse&) override {}
+  void ImportState(const tf::ImportRequest& req, tf::ImportResponse&) override {
+    for (int i = 0; i < 5000 && !req.cancel.cancelled(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    *saw_cancel_ = req.cancel.cancelled();
+  }
+
+ private:
+  std::atomic<bool>* saw_cancel_;
+};
+
+class WaitingProvider final : public tf::Provider {
+ public:
+  std::atomic<bool> saw_cancel{false};
+  std::string TypeName() const override { return "test"; }
+  std::string Version() const override { return "0"; }
+  tf::Schema GetSchema() const override { return {}; }
+  void Configure(const tf::ConfigureProviderRequest&, tf::ConfigureProviderResponse&) override {}
+  std::vector<tf::ResourceFactory> Resources() const override {
+    auto* flag = const_cast<std::atomic<bool>*>(&saw_cancel);
+    return {[flag] { return std::make_unique<WaitingResource>(flag); }};
+  }
+  std::vector<tf::DataSourceFactory> DataSources() const override { return {}; }
+};
+
+// A call the client cancelled (or whose deadline passed) cancels the token the resource
+// hands to the Jira client, in both protocols.
+template <typename ProviderService, typename Request>
+void ExpectCallCancellationReachesTheResource(const std::string& path) {
+  auto owned = std::make_unique<WaitingProvider>();
+  WaitingProvider* provider = owned.get();
+  tf::Server core(std::move(owned));
+  ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  Request request;
+  request.set_type_name("test_wait");
+  request.set_id("x");
+  FakeCall call({request.SerializeAsString()});
+  call.cancelled = true;
+  ASSERT_TRUE((*router.Find(path))(call).ok());
+  EXPECT_TRUE(provider->saw_cancel.load()) << path;
+}
+
+TEST(PluginServices, CallCancellationReachesTheResourceToken) {
+  ExpectCallCancellationReachesTheResource<proto6::ProviderService,
+                                           tfplugin6::ImportResourceState::Request>(
+      "/tfplugin6.Provider/ImportResourceState");
+  ExpectCallCancellationReachesTheResource<proto5::ProviderService,
+                                           tfplugin5::ImportResourceState::Request>(
+      "/tfplugin5.Provider/ImportResourceState");
 }
 
 }  // namespace
