@@ -2,10 +2,14 @@
 // frames of each answer, through testing::ServeConnectionBytes (one connection, in
 // memory) or a live server on a unix socket driven by testing::H2Client.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -450,6 +454,81 @@ TEST(RpcLive, ConnectionsBeyondTheLimitAreClosed) {
   const int32_t again = a.Call("/test.Echo/Echo", {"c"});
   ASSERT_TRUE(a.Exchange(first, [&] { return a.Closed(again); }));
   EXPECT_EQ(a.Stream(again)->Get("grpc-status"), "0");
+}
+
+// CPU time the thread `t` has used.
+std::chrono::nanoseconds ThreadCpuTime(std::thread& t) {
+  clockid_t clock;
+  timespec ts{};
+  if (::pthread_getcpuclockid(t.native_handle(), &clock) != 0 || ::clock_gettime(clock, &ts) != 0) {
+    return std::chrono::nanoseconds(-1);
+  }
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// With no descriptor left, accept fails (EMFILE) and the connection stays pending: the
+// server must wait before retrying, not spin on a listener that stays readable, and serve
+// the connection once descriptors are free again.
+TEST(RpcServe, AcceptBacksOffWhenOutOfDescriptorsAndRecovers) {
+  TestRouter t;
+  ::signal(SIGPIPE, SIG_IGN);
+  std::string dir = ::testing::TempDir() + "/tfj-rpc-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/s.sock";
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  const int listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listen_fd, 16), 0);
+  const int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  const int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);  // made while we can
+
+  // Use up every descriptor below a lowered limit.
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  std::vector<int> hogs;
+  for (;;) {
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) break;
+    hogs.push_back(fd);
+    if (hogs.size() > 100000) break;
+    if (hogs.size() == 1) {
+      rlimit low = saved;
+      low.rlim_cur = static_cast<rlim_t>(fd) + 16;  // a little room for the server thread
+      ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    }
+  }
+  Server server(t.router, {});
+  std::atomic<bool> stop{false};
+  std::thread serving([&] { server.Serve(listen_fd, wake_fd, [&] { return stop.load(); }); });
+  std::this_thread::sleep_for(50ms);
+  // Take the last free descriptors, then connect: the server's accept has none left.
+  for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) hogs.push_back(fd);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const auto cpu_before = ThreadCpuTime(serving);
+  std::this_thread::sleep_for(500ms);
+  const auto cpu_used = ThreadCpuTime(serving) - cpu_before;
+  for (const int fd : hogs) ::close(fd);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  // A spinning accept loop burns the whole half second; backing off costs a few calls.
+  EXPECT_LT(cpu_used, 100ms) << "accept loop spins on EMFILE";
+
+  H2Client h2;
+  const int32_t id = h2.Call("/test.Echo/Echo", {"late"});
+  EXPECT_TRUE(h2.Exchange(client, [&] { return h2.Closed(id); }, 10s));
+  EXPECT_EQ(h2.Stream(id)->Get("grpc-status"), "0");
+
+  stop = true;
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(wake_fd, &one, sizeof one);
+  serving.join();
+  server.Shutdown(2s);
+  ::close(client);
+  ::close(listen_fd);
+  ::close(wake_fd);
+  ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
 }
 
 }  // namespace
