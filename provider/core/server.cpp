@@ -283,9 +283,10 @@ struct Server::Impl {
   std::any provider_data;
   CancelToken cancel;
 
-  CancelToken Token() {
+  // StopProvider's token, also cancelled by the RPC's own cancellation when given.
+  CancelToken Token(const std::function<bool()>& call_cancelled = {}) {
     std::lock_guard<std::mutex> lock(mu);
-    return cancel;
+    return cancel.Also(call_cancelled);
   }
   std::any ProviderData() {
     std::lock_guard<std::mutex> lock(mu);
@@ -329,7 +330,7 @@ namespace {
 // RPC still answers with gRPC OK.
 template <typename Response, typename Body>
 Response Guard(const char* rpc, const std::string& type_name, Body body) {
-  log::Debug("Served RPC", {{"tf_rpc", rpc}, {"tf_type_name", type_name}});
+  // The adapters log each RPC once (tfj::wire::LogServedRpc); only failures are logged here.
   Response response;
   try {
     body(response);
@@ -518,7 +519,7 @@ ReadResourceResponse Server::ReadResource(const ReadResourceRequest& req) {
     ReadResponse out;
     out.state = current;
     out.private_data = req.private_data;
-    r->Read(ReadRequest{current, req.private_data, impl_->Token()}, out);
+    r->Read(ReadRequest{current, req.private_data, impl_->Token(req.call_cancelled)}, out);
     resp.diagnostics.Append(out.diagnostics);
     resp.private_data = out.private_data;
     Value state = ConformValue(out.state, e->type, resp.diagnostics);
@@ -562,7 +563,8 @@ PlanResourceChangeResponse Server::PlanResourceChange(const PlanResourceChangeRe
     ModifyPlanResponse out;
     out.planned_state = planned;
     out.planned_private = req.prior_private;
-    r->ModifyPlan(ModifyPlanRequest{config, prior, proposed, req.prior_private, impl_->Token()}, out);
+    r->ModifyPlan(ModifyPlanRequest{config, prior, proposed, req.prior_private,
+                                      impl_->Token(req.call_cancelled)}, out);
     resp.diagnostics.Append(out.diagnostics);
     planned = ConformValue(out.planned_state, type, resp.diagnostics);
     resp.planned_private = out.planned_private;
@@ -595,7 +597,7 @@ ApplyResourceChangeResponse Server::ApplyResourceChange(const ApplyResourceChang
     resp.new_state = Encode(prior, type);
     auto r = impl_->Instantiate(*e, resp.diagnostics);
     if (!r) return;
-    CancelToken token = impl_->Token();
+    CancelToken token = impl_->Token(req.call_cancelled);
 
     if (planned.is_null()) {
       if (prior.is_null()) return;  // nothing to delete
@@ -664,7 +666,7 @@ ImportResourceStateResponse Server::ImportResourceState(const ImportResourceStat
     if (!r) return;
     ImportResponse out;
     out.state = Value::ObjectOf(e->type, {});
-    r->ImportState(ImportRequest{req.id, impl_->Token()}, out);
+    r->ImportState(ImportRequest{req.id, impl_->Token(req.call_cancelled)}, out);
     resp.diagnostics.Append(out.diagnostics);
     if (resp.diagnostics.HasError()) return;
     Value state = ConformValue(out.state, e->type, resp.diagnostics);
@@ -706,7 +708,7 @@ ReadDataSourceResponse Server::ReadDataSource(const ReadDataSourceRequest& req) 
     if (!d) return;
     DataSourceReadResponse out;
     out.state = config;
-    d->Read(DataSourceReadRequest{config, impl_->Token()}, out);
+    d->Read(DataSourceReadRequest{config, impl_->Token(req.call_cancelled)}, out);
     resp.diagnostics.Append(out.diagnostics);
     if (resp.diagnostics.HasError()) return;
     Value state = ConformValue(out.state, e->type, resp.diagnostics);
@@ -730,7 +732,6 @@ ReadDataSourceResponse Server::ReadDataSource(const ReadDataSourceRequest& req) 
 }
 
 std::string Server::Stop() {
-  log::Debug("Served RPC", {{"tf_rpc", "StopProvider"}});
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->cancel.Cancel();
   impl_->cancel = CancelToken();

@@ -4,6 +4,7 @@
 // dispatch to resources all live here. Thread-safe: Terraform calls RPCs concurrently.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,7 +62,13 @@ struct UpgradeResourceStateRequest {
 };
 struct UpgradeResourceStateResponse { DynamicValue upgraded_state; Diagnostics diagnostics; };
 
-struct ReadResourceRequest { std::string type_name; DynamicValue current_state; std::string private_data; };
+struct ReadResourceRequest {
+  std::string type_name;
+  DynamicValue current_state;
+  std::string private_data;
+  // This RPC's own cancellation (client gone, deadline passed), polled; set by the adapter.
+  std::function<bool()> call_cancelled = {};
+};
 struct ReadResourceResponse { DynamicValue new_state; std::string private_data; Diagnostics diagnostics; };
 
 struct PlanResourceChangeRequest {
@@ -70,6 +77,8 @@ struct PlanResourceChangeRequest {
   DynamicValue proposed_new_state;
   DynamicValue config;
   std::string prior_private;
+  // This RPC's own cancellation (client gone, deadline passed), polled; set by the adapter.
+  std::function<bool()> call_cancelled = {};
 };
 struct PlanResourceChangeResponse {
   DynamicValue planned_state;
@@ -84,16 +93,28 @@ struct ApplyResourceChangeRequest {
   DynamicValue planned_state;
   DynamicValue config;
   std::string planned_private;
+  // This RPC's own cancellation (client gone, deadline passed), polled; set by the adapter.
+  std::function<bool()> call_cancelled = {};
 };
 struct ApplyResourceChangeResponse { DynamicValue new_state; std::string private_data; Diagnostics diagnostics; };
 
-struct ImportResourceStateRequest { std::string type_name; std::string id; };
+struct ImportResourceStateRequest {
+  std::string type_name;
+  std::string id;
+  // This RPC's own cancellation (client gone, deadline passed), polled; set by the adapter.
+  std::function<bool()> call_cancelled = {};
+};
 struct ImportedResource { std::string type_name; DynamicValue state; std::string private_data; };
 struct ImportResourceStateResponse { std::vector<ImportedResource> imported_resources; Diagnostics diagnostics; };
 
 struct ValidateDataResourceConfigRequest { std::string type_name; DynamicValue config; };
 struct ValidateDataResourceConfigResponse { Diagnostics diagnostics; };
-struct ReadDataSourceRequest { std::string type_name; DynamicValue config; };
+struct ReadDataSourceRequest {
+  std::string type_name;
+  DynamicValue config;
+  // This RPC's own cancellation (client gone, deadline passed), polled; set by the adapter.
+  std::function<bool()> call_cancelled = {};
+};
 struct ReadDataSourceResponse { DynamicValue state; Diagnostics diagnostics; };
 
 class Server {

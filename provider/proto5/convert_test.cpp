@@ -7,7 +7,7 @@
 
 #include <stdexcept>
 
-#include "provider/proto6/convert_shared.h"
+#include "provider/wire/convert_shared.h"
 #include "tfplugin6.pb.h"  // to show the field checks below can tell
 
 namespace tfj::proto5 {

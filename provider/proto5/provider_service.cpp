@@ -4,7 +4,8 @@
 
 #include "provider/core/log.h"
 #include "provider/proto5/convert.h"
-#include "provider/proto6/convert_shared.h"
+#include "provider/wire/convert_shared.h"
+#include "provider/wire/rpc_log.h"
 
 namespace tfj::proto5 {
 
@@ -14,12 +15,7 @@ using wire::GuardRpc;
 namespace {
 
 void LogRpc(std::string_view rpc, std::string_view type_name = {}) {
-  if (!tf::log::Enabled(tf::log::Level::kDebug)) return;
-  if (type_name.empty()) {
-    tf::log::Debug("rpc", {{"rpc", rpc}, {"tf_proto_version", "5"}});
-  } else {
-    tf::log::Debug("rpc", {{"rpc", rpc}, {"tf_proto_version", "5"}, {"tf_type_name", type_name}});
-  }
+  wire::LogServedRpc("5", rpc, type_name);
 }
 
 // Answer for RPCs about a kind of object this provider never declares.
@@ -123,50 +119,60 @@ Status ProviderService::Configure(Ctx*, const tfplugin5::Configure::Request* req
   return Status::OK;
 }
 
-Status ProviderService::ReadResource(Ctx*, const tfplugin5::ReadResource::Request* request,
+Status ProviderService::ReadResource(Ctx* context, const tfplugin5::ReadResource::Request* request,
                                      tfplugin5::ReadResource::Response* response) {
   LogRpc("ReadResource", request->type_name());
   GuardRpc("ReadResource", response, [&] {
-    ToProto(server_.ReadResource(FromProto(*request)), response);
+    auto req = FromProto(*request);
+    req.call_cancelled = wire::CallCancelled(context);
+    ToProto(server_.ReadResource(req), response);
   });
   return Status::OK;
 }
 
-Status ProviderService::PlanResourceChange(Ctx*,
+Status ProviderService::PlanResourceChange(Ctx* context,
                                            const tfplugin5::PlanResourceChange::Request* request,
                                            tfplugin5::PlanResourceChange::Response* response) {
   LogRpc("PlanResourceChange", request->type_name());
   GuardRpc("PlanResourceChange", response, [&] {
-    ToProto(server_.PlanResourceChange(FromProto(*request)), response);
+    auto req = FromProto(*request);
+    req.call_cancelled = wire::CallCancelled(context);
+    ToProto(server_.PlanResourceChange(req), response);
   });
   return Status::OK;
 }
 
-Status ProviderService::ApplyResourceChange(Ctx*,
+Status ProviderService::ApplyResourceChange(Ctx* context,
                                             const tfplugin5::ApplyResourceChange::Request* request,
                                             tfplugin5::ApplyResourceChange::Response* response) {
   LogRpc("ApplyResourceChange", request->type_name());
   GuardRpc("ApplyResourceChange", response, [&] {
-    ToProto(server_.ApplyResourceChange(FromProto(*request)), response);
+    auto req = FromProto(*request);
+    req.call_cancelled = wire::CallCancelled(context);
+    ToProto(server_.ApplyResourceChange(req), response);
   });
   return Status::OK;
 }
 
-Status ProviderService::ImportResourceState(Ctx*,
+Status ProviderService::ImportResourceState(Ctx* context,
                                             const tfplugin5::ImportResourceState::Request* request,
                                             tfplugin5::ImportResourceState::Response* response) {
   LogRpc("ImportResourceState", request->type_name());
   GuardRpc("ImportResourceState", response, [&] {
-    ToProto(server_.ImportResourceState(FromProto(*request)), response);
+    auto req = FromProto(*request);
+    req.call_cancelled = wire::CallCancelled(context);
+    ToProto(server_.ImportResourceState(req), response);
   });
   return Status::OK;
 }
 
-Status ProviderService::ReadDataSource(Ctx*, const tfplugin5::ReadDataSource::Request* request,
+Status ProviderService::ReadDataSource(Ctx* context, const tfplugin5::ReadDataSource::Request* request,
                                        tfplugin5::ReadDataSource::Response* response) {
   LogRpc("ReadDataSource", request->type_name());
   GuardRpc("ReadDataSource", response, [&] {
-    ToProto(server_.ReadDataSource(FromProto(*request)), response);
+    auto req = FromProto(*request);
+    req.call_cancelled = wire::CallCancelled(context);
+    ToProto(server_.ReadDataSource(req), response);
   });
   return Status::OK;
 }

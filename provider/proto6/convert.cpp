@@ -1,6 +1,6 @@
 #include "provider/proto6/convert.h"
 
-#include "provider/proto6/convert_shared.h"
+#include "provider/wire/convert_shared.h"
 
 namespace tfj::proto6 {
 

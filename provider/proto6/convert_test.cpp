@@ -7,7 +7,7 @@
 
 #include <stdexcept>
 
-#include "provider/proto6/convert_shared.h"
+#include "provider/wire/convert_shared.h"
 
 namespace tfj::proto6 {
 namespace {

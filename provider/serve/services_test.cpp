@@ -3,11 +3,20 @@
 // "unknown method" by accident; and a call routed by path reaches the core.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "provider/core/log.h"
 #include "provider/proto5/provider_service.h"
 #include "provider/proto6/provider_service.h"
 #include "provider/serve/health_service.h"
@@ -98,8 +107,9 @@ class FakeCall final : public rpc::Call {
     written.push_back(std::move(message));
     return true;
   }
-  bool IsCancelled() const override { return false; }
+  bool IsCancelled() const override { return cancelled; }
   std::vector<std::string> written;
+  bool cancelled = false;
 
  private:
   std::vector<std::string> requests_;
@@ -134,6 +144,132 @@ TEST(PluginServices, UnparsableRequestIsInternalNotACrash) {
   FakeCall none({});
   EXPECT_EQ((*router.Find("/tfplugin6.Provider/ValidateResourceConfig"))(none).code(),
             rpc::StatusCode::kInternal);
+}
+
+// Runs `body` with the provider's log (stderr) going to a file at debug level; returns
+// the lines written.
+template <typename Body>
+std::vector<std::string> CaptureLog(Body body) {
+  std::fflush(stderr);
+  FILE* file = std::tmpfile();
+  const int saved = ::dup(2);
+  ::dup2(::fileno(file), 2);
+  tf::log::SetLevel(tf::log::Level::kDebug);
+  body();
+  std::fflush(stderr);
+  tf::log::InitFromEnvironment();
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::rewind(file);
+  std::vector<std::string> lines;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, file)) lines.emplace_back(buf);
+  std::fclose(file);
+  return lines;
+}
+
+template <typename ProviderService, typename Request>
+void ExpectOneLogLine(const std::string& path, const Request& request, const std::string& rpc,
+                      const std::string& version, const std::string& type_name) {
+  tf::Server core(std::make_unique<NoProvider>());
+  ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  const rpc::Handler* handler = router.Find(path);
+  ASSERT_NE(handler, nullptr) << path;
+  const auto lines = CaptureLog([&] {
+    FakeCall call({request.SerializeAsString()});
+    (*handler)(call);
+  });
+  std::vector<nlohmann::json> served;
+  for (const auto& line : lines) {
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    EXPECT_NE(j.value("@message", ""), "rpc") << line;  // the adapter's former second line
+    if (j.value("@message", "") == "Served RPC") served.push_back(j);
+  }
+  ASSERT_EQ(served.size(), 1u) << path;
+  EXPECT_EQ(served[0].value("tf_rpc", ""), rpc);
+  EXPECT_EQ(served[0].value("rpc", ""), rpc);
+  EXPECT_EQ(served[0].value("tf_proto_version", ""), version);
+  EXPECT_EQ(served[0].value("tf_type_name", ""), type_name);
+}
+
+TEST(PluginServices, EachRpcIsLoggedOnceWithTheFieldsOfEngineAndAdapter) {
+  tfplugin6::ReadResource::Request read6;
+  read6.set_type_name("jira_user");
+  ExpectOneLogLine<proto6::ProviderService>("/tfplugin6.Provider/ReadResource", read6,
+                                            "ReadResource", "6", "jira_user");
+  tfplugin5::ReadResource::Request read5;
+  read5.set_type_name("jira_group");
+  ExpectOneLogLine<proto5::ProviderService>("/tfplugin5.Provider/ReadResource", read5,
+                                            "ReadResource", "5", "jira_group");
+  ExpectOneLogLine<proto6::ProviderService>("/tfplugin6.Provider/StopProvider",
+                                            tfplugin6::StopProvider::Request(), "StopProvider",
+                                            "6", "");
+}
+
+// A resource whose import waits for its cancellation token, for at most five seconds.
+class WaitingResource final : public tf::Resource {
+ public:
+  explicit WaitingResource(std::atomic<bool>* saw_cancel) : saw_cancel_(saw_cancel) {}
+  std::string TypeName() const override { return "test_wait"; }
+  tf::Schema GetSchema() const override { return {}; }
+  void Create(const tf::CreateRequest&, tf::CreateResponse&) override {}
+  void Read(const tf::ReadRequest&, tf::ReadResponse&) override {}
+  void Update(const tf::UpdateRequest&, tf::UpdateResponse&) override {}
+  void Delete(const tf::DeleteRequest&, tf::DeleteResponse&) override {}
+  void ImportState(const tf::ImportRequest& req, tf::ImportResponse&) override {
+    for (int i = 0; i < 5000 && !req.cancel.cancelled(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    *saw_cancel_ = req.cancel.cancelled();
+  }
+
+ private:
+  std::atomic<bool>* saw_cancel_;
+};
+
+class WaitingProvider final : public tf::Provider {
+ public:
+  std::atomic<bool> saw_cancel{false};
+  std::string TypeName() const override { return "test"; }
+  std::string Version() const override { return "0"; }
+  tf::Schema GetSchema() const override { return {}; }
+  void Configure(const tf::ConfigureProviderRequest&, tf::ConfigureProviderResponse&) override {}
+  std::vector<tf::ResourceFactory> Resources() const override {
+    auto* flag = const_cast<std::atomic<bool>*>(&saw_cancel);
+    return {[flag] { return std::make_unique<WaitingResource>(flag); }};
+  }
+  std::vector<tf::DataSourceFactory> DataSources() const override { return {}; }
+};
+
+// A call the client cancelled (or whose deadline passed) cancels the token the resource
+// hands to the Jira client, in both protocols.
+template <typename ProviderService, typename Request>
+void ExpectCallCancellationReachesTheResource(const std::string& path) {
+  auto owned = std::make_unique<WaitingProvider>();
+  WaitingProvider* provider = owned.get();
+  tf::Server core(std::move(owned));
+  ProviderService service(core);
+  rpc::Router router;
+  service.Register(router);
+  Request request;
+  request.set_type_name("test_wait");
+  request.set_id("x");
+  FakeCall call({request.SerializeAsString()});
+  call.cancelled = true;
+  ASSERT_TRUE((*router.Find(path))(call).ok());
+  EXPECT_TRUE(provider->saw_cancel.load()) << path;
+}
+
+TEST(PluginServices, CallCancellationReachesTheResourceToken) {
+  ExpectCallCancellationReachesTheResource<proto6::ProviderService,
+                                           tfplugin6::ImportResourceState::Request>(
+      "/tfplugin6.Provider/ImportResourceState");
+  ExpectCallCancellationReachesTheResource<proto5::ProviderService,
+                                           tfplugin5::ImportResourceState::Request>(
+      "/tfplugin5.Provider/ImportResourceState");
 }
 
 }  // namespace

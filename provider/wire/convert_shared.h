@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -162,6 +163,14 @@ void AddError(PbResponse* response, std::string_view summary, std::string_view d
   d.summary = std::string(summary);
   d.detail = std::string(detail);
   DiagnosticToProto(d, response->add_diagnostics());
+}
+
+// The RPC's own cancellation (client gone, deadline passed) for the core's per-call
+// CancelToken, which reaches the Jira client. Lives no longer than the call.
+template <typename Context>
+std::function<bool()> CallCancelled(const Context* context) {
+  if (context == nullptr) return {};
+  return [context] { return context->IsCancelled(); };
 }
 
 // Runs an RPC body; an escaping exception becomes an error diagnostic instead of the

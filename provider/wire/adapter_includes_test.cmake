@@ -1,0 +1,16 @@
+# cmake -DSOURCE_DIR=... -P: fails when provider/proto5 includes provider/proto6 or the
+# reverse; what both need belongs in provider/wire.
+foreach(pair "proto5;proto6" "proto6;proto5")
+  list(GET pair 0 adapter)
+  list(GET pair 1 other)
+  file(GLOB files ${SOURCE_DIR}/provider/${adapter}/*.h ${SOURCE_DIR}/provider/${adapter}/*.cpp)
+  if(NOT files)
+    message(FATAL_ERROR "no sources found under ${SOURCE_DIR}/provider/${adapter}")
+  endif()
+  foreach(file ${files})
+    file(STRINGS ${file} includes REGEX "^#include \"provider/${other}/")
+    if(includes)
+      message(FATAL_ERROR "${file} includes provider/${other}: ${includes}")
+    endif()
+  endforeach()
+endforeach()
