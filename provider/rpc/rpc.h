@@ -24,6 +24,7 @@ enum class StatusCode : int {
   kCancelled = 1,
   kUnknown = 2,
   kInvalidArgument = 3,
+  kDeadlineExceeded = 4,
   kNotFound = 5,
   kResourceExhausted = 8,
   kUnimplemented = 12,
@@ -63,22 +64,37 @@ class Call {
 // A method: reads call.requests(), writes zero or more messages, returns the status.
 using Handler = std::function<Status(Call&)>;
 
+// How many request messages a method takes. The server refuses a second message for a
+// method that takes one as soon as it arrives, instead of buffering it.
+enum class RequestCount { kOne, kMany };
+
+struct Method {
+  Handler handler;
+  RequestCount requests = RequestCount::kMany;
+};
+
 // Method path ("/package.Service/Method") to handler.
 class Router {
  public:
-  void Add(std::string path, Handler handler) { handlers_[std::move(path)] = std::move(handler); }
+  void Add(std::string path, Handler handler, RequestCount requests = RequestCount::kMany) {
+    methods_[std::move(path)] = Method{std::move(handler), requests};
+  }
+  const Method* FindMethod(std::string_view path) const {
+    const auto it = methods_.find(path);
+    return it == methods_.end() ? nullptr : &it->second;
+  }
   const Handler* Find(std::string_view path) const {
-    const auto it = handlers_.find(path);
-    return it == handlers_.end() ? nullptr : &it->second;
+    const Method* m = FindMethod(path);
+    return m == nullptr ? nullptr : &m->handler;
   }
   std::vector<std::string> Paths() const {
     std::vector<std::string> out;
-    for (const auto& [path, handler] : handlers_) out.push_back(path);
+    for (const auto& [path, method] : methods_) out.push_back(path);
     return out;
   }
 
  private:
-  std::map<std::string, Handler, std::less<>> handlers_;
+  std::map<std::string, Method, std::less<>> methods_;
 };
 
 // ---- the typed view the services use ----
@@ -150,7 +166,7 @@ void Add(Router& router, std::string path, Service* service,
     status = (service->*method)(&context, &request, &response);
     if (status.ok()) call.Write(response.SerializeAsString());
     return status;
-  });
+  }, RequestCount::kOne);
 }
 
 template <typename Service, typename Request, typename Response>
@@ -163,7 +179,7 @@ void Add(Router& router, std::string path, Service* service,
     ServerContext context(call);
     ServerWriter<Response> writer(call);
     return (service->*method)(&context, &request, &writer);
-  });
+  }, RequestCount::kOne);
 }
 
 template <typename Service, typename Request, typename Response>

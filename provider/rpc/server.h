@@ -51,6 +51,15 @@ struct ServerOptions {
   // Largest request message accepted (terraform-plugin-go's limit: Terraform sends
   // messages up to MaxInt32, gRPC's 4 MiB default would reject large states).
   size_t max_message_bytes = size_t{256} << 20;
+  // Request bytes one connection may hold (being received, or held by running calls)
+  // before it stops granting the client flow-control window. Never less than one
+  // message of max_message_bytes: one call of that size must always get through.
+  size_t max_connection_buffer_bytes = size_t{320} << 20;
+  // Handler threads at once, over all connections; further calls wait their turn.
+  int max_concurrent_calls = 64;
+  // Connections at once; a connection beyond it is closed as soon as it is accepted.
+  // Terraform opens one per plugin process.
+  int max_connections = 32;
   // None: plaintext HTTP/2 (h2c with prior knowledge). Must hold a certificate.
   std::shared_ptr<TlsContext> tls;
   std::chrono::milliseconds tls_handshake_timeout{10'000};

@@ -3,6 +3,7 @@
 // a status message travels percent-encoded in the grpc-message trailer.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,5 +22,14 @@ std::string SplitFramed(std::string_view body, size_t max_message_bytes,
 
 // grpc-message: bytes outside printable ASCII (0x20-0x7e) and '%' become %XX.
 std::string PercentEncodeMessage(std::string_view message);
+
+// The grpc-message value for `message`: percent-encoded and at most `max_encoded_bytes`
+// long, the message cut where a UTF-8 character starts so it still decodes. A header
+// block over what the peer accepts cannot be sent, and the call would never end.
+std::string StatusMessage(std::string_view message, size_t max_encoded_bytes);
+
+// A grpc-timeout value ("1-8 digits" then H, M, S, m, u or n) in nanoseconds; -1 when
+// malformed.
+int64_t ParseTimeoutNanos(std::string_view value);
 
 }  // namespace tfj::rpc::wire

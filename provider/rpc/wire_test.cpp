@@ -47,5 +47,29 @@ TEST(RpcWire, GrpcMessageIsPercentEncoded) {
   EXPECT_EQ(PercentEncodeMessage("100% \xe2\x9c\x93\n"), "100%25 %E2%9C%93%0A");
 }
 
+TEST(RpcWire, StatusMessageIsCappedOnACharacterBoundary) {
+  EXPECT_EQ(StatusMessage("short 100%", 4096), "short 100%25");
+  // "é" is two bytes, six once encoded: 1000 of them cannot fit in 100 bytes.
+  std::string accents;
+  for (int i = 0; i < 1000; ++i) accents += "\xc3\xa9";
+  const std::string capped = StatusMessage("x" + accents, 100);
+  EXPECT_LE(capped.size(), 100u);
+  EXPECT_EQ(capped, "x" + PercentEncodeMessage(accents.substr(0, 32)));  // 1 + 16 * 6 = 97
+  // A four-byte character is kept whole or not at all.
+  EXPECT_EQ(StatusMessage("ab\xf0\x9f\x98\x80", 13), "ab");
+  EXPECT_EQ(StatusMessage("ab\xf0\x9f\x98\x80", 14), "ab%F0%9F%98%80");
+}
+
+TEST(RpcWire, TimeoutParsing) {
+  EXPECT_EQ(ParseTimeoutNanos("100m"), 100'000'000);
+  EXPECT_EQ(ParseTimeoutNanos("2S"), 2'000'000'000);
+  EXPECT_EQ(ParseTimeoutNanos("1H"), 3600'000'000'000);
+  EXPECT_EQ(ParseTimeoutNanos("99999999n"), 99999999);
+  EXPECT_EQ(ParseTimeoutNanos("123456789S"), -1);  // nine digits
+  EXPECT_EQ(ParseTimeoutNanos("10"), -1);
+  EXPECT_EQ(ParseTimeoutNanos("m"), -1);
+  EXPECT_EQ(ParseTimeoutNanos("-1S"), -1);
+}
+
 }  // namespace
 }  // namespace tfj::rpc::wire
