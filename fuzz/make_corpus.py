@@ -90,7 +90,7 @@ def write(fuzzer, name, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
-def dynamic_value():
+def dynamic_value_seeds():
     # Schema order as the fuzzer builds it: provider, resources, data sources (resources/all.cpp).
     docs = ["index.md"] + ["resources/jira_%s.md" % r for r in
                            ("user", "group", "group_membership", "permission_scheme")] + \
@@ -254,9 +254,132 @@ def grpc_wire():
     write("grpc_wire_fuzzer", "status", b"\x00unknown method /tfplugin6.Provider/Nope \xc3\xa9%")
 
 
+# ---------------------------------------------------------------- HTTP/2 + gRPC, after TLS
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = 0, 1, 3, 4, 6, 7, 8, 9
+END_STREAM, END_HEADERS = 0x1, 0x4
+
+
+def h2frame(ftype, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([ftype, flags]) + \
+        struct.pack(">I", stream) + payload
+
+
+def hpack_int(value, prefix_bits, first_byte=0):
+    limit = (1 << prefix_bits) - 1
+    if value < limit:
+        return bytes([first_byte | value])
+    out = [first_byte | limit]
+    value -= limit
+    while value >= 128:
+        out.append(value % 128 + 128)
+        value //= 128
+    out.append(value)
+    return bytes(out)
+
+
+def hpack(headers):
+    """Literal header fields without indexing, new names, no Huffman coding (RFC 7541 6.2.2)."""
+    out = b""
+    for name, value in headers:
+        n, v = name.encode(), value.encode()
+        out += b"\x00" + hpack_int(len(n), 7) + n + hpack_int(len(v), 7) + v
+    return out
+
+
+def grpc_headers(path, content_type="application/grpc"):
+    return [(":method", "POST"), (":scheme", "http"), (":path", path),
+            (":authority", "127.0.0.1"), ("content-type", content_type), ("te", "trailers"),
+            ("grpc-timeout", "10S")]
+
+
+def pb_bytes(field, data):
+    """A length-delimited protobuf field (strings, bytes, messages)."""
+    data = data.encode() if isinstance(data, str) else data
+    return _varint(field << 3 | 2) + _varint(len(data)) + data
+
+
+def _varint(v):
+    out = b""
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def dynamic_value(msgpack):
+    return pb_bytes(1, msgpack)
+
+
+def grpc_call(stream, path, message, end_stream=True, content_type="application/grpc"):
+    body = b"\0" + struct.pack(">I", len(message)) + message
+    return (h2frame(HEADERS, END_HEADERS, stream, hpack(grpc_headers(path, content_type))) +
+            h2frame(DATA, END_STREAM if end_stream else 0, stream, body))
+
+
+def grpc_connection():
+    attrs, nested = doc_schema(os.path.join(ROOT, "docs", "resources", "jira_user.md"))
+    user = {k: sample(k, v, nested) for k, v in attrs.items()}
+    provider = {"url": "https://jira.example.com", "username": "admin", "password": "secret"}
+    start = PREFACE + h2frame(SETTINGS, 0, 0)
+    v6, v5 = "/tfplugin6.Provider/", "/tfplugin5.Provider/"
+    calls = {
+        "schema6": [(v6 + "GetProviderSchema", b"")],
+        "schema5": [(v5 + "GetSchema", b"")],
+        "metadata6": [(v6 + "GetMetadata", b"")],
+        "validate-provider6": [(v6 + "ValidateProviderConfig", pb_bytes(1, dynamic_value(mp(provider))))],
+        "validate-user6": [(v6 + "ValidateResourceConfig",
+                            pb_bytes(1, "jira_user") + pb_bytes(2, dynamic_value(mp(user))))],
+        "validate-user5": [(v5 + "ValidateResourceTypeConfig",
+                            pb_bytes(1, "jira_user") + pb_bytes(2, dynamic_value(mp(user))))],
+        "configure-then-read6": [
+            (v6 + "ConfigureProvider", pb_bytes(1, "1.11.0") + pb_bytes(2, dynamic_value(mp(provider)))),
+            (v6 + "ReadResource", pb_bytes(1, "jira_user") + pb_bytes(2, dynamic_value(mp(user))))],
+        "plan-user6": [(v6 + "PlanResourceChange",
+                        pb_bytes(1, "jira_user") + pb_bytes(2, dynamic_value(b"\xc0")) +
+                        pb_bytes(3, dynamic_value(mp(dict(user, id=UNKNOWN)))) +
+                        pb_bytes(4, dynamic_value(mp(dict(user, id=None)))))],
+        "upgrade-user6": [(v6 + "UpgradeResourceState",
+                           pb_bytes(1, "jira_user") + pb_bytes(3, pb_bytes(1, json.dumps(user))))],
+        "stdio": [("/plugin.GRPCStdio/StreamStdio", b"")],
+        "health": [("/grpc.health.v1.Health/Check", pb_bytes(1, "plugin"))],
+        "unknown-method": [("/tfplugin6.Provider/" + "Nope" * 40, b"")],
+    }
+    for name, seq in calls.items():
+        data = start + b"".join(grpc_call(1 + 2 * i, p, m) for i, (p, m) in enumerate(seq))
+        write("grpc_connection_fuzzer", name, data)
+    write("grpc_connection_fuzzer", "wrong-content-type",
+          start + grpc_call(1, v6 + "GetMetadata", b"", content_type="text/plain"))
+    write("grpc_connection_fuzzer", "half-open-then-reset",
+          start + grpc_call(1, v6 + "GetProviderSchema", b"", end_stream=False) +
+          h2frame(RST_STREAM, 0, 1, struct.pack(">I", 8)))
+    write("grpc_connection_fuzzer", "ping-window-goaway",
+          start + h2frame(PING, 0, 0, b"12345678") +
+          h2frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", 1 << 20)) +
+          grpc_call(1, v6 + "GetMetadata", b"") +
+          h2frame(GOAWAY, 0, 0, struct.pack(">II", 1, 0)))
+    # A header block split over HEADERS and CONTINUATION.
+    block = hpack(grpc_headers(v6 + "GetMetadata"))
+    write("grpc_connection_fuzzer", "continuation",
+          start + h2frame(HEADERS, 0, 1, block[:20]) +
+          h2frame(CONTINUATION, END_HEADERS, 1, block[20:]) +
+          h2frame(DATA, END_STREAM, 1, b"\0\0\0\0\0"))
+    # A message split over two DATA frames.
+    msg = pb_bytes(1, "jira_group") + pb_bytes(2, dynamic_value(mp({"name": "devs"})))
+    body = b"\0" + struct.pack(">I", len(msg)) + msg
+    write("grpc_connection_fuzzer", "split-data",
+          start + h2frame(HEADERS, END_HEADERS, 1,
+                          hpack(grpc_headers(v6 + "ValidateResourceConfig"))) +
+          h2frame(DATA, 0, 1, body[:7]) + h2frame(DATA, END_STREAM, 1, body[7:]))
+
+
 def main():
-    for fn in (dynamic_value, jira_response, emulator_request, plugin_env, grpc_wire):
-        name = fn.__name__ + "_fuzzer"
+    for fn in (dynamic_value_seeds, jira_response, emulator_request, plugin_env, grpc_wire,
+               grpc_connection):
+        name = fn.__name__.replace("_seeds", "") + "_fuzzer"
         shutil.rmtree(os.path.join(OUT, name), ignore_errors=True)
         fn()
 
