@@ -11,11 +11,13 @@
 #   --smoke       instead, a bounded run from the seed corpus only ($FUZZ_SMOKE_RUNS
 #                 inputs, default 3000, at most 30 s each): the ctest `fuzz_smoke`
 #   --build-dir   the clang build tree (default build-fuzz, as `cmake --preset fuzz`)
+#   --no-build    run the fuzzers already built there
 # One process per fuzzer (-jobs=1): the fuzzers run one after another.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 smoke=0
+build=1
 seconds=${FUZZ_SECONDS:-60}
 build_dir=$src/build-fuzz
 cxx=clang++-14
@@ -23,10 +25,11 @@ targets=()
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) smoke=1 ;;
+    --no-build) build=0 ;;
     --seconds) seconds=$2; shift ;;
     --build-dir) build_dir=$2; shift ;;
     --cxx) cxx=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1") ;;
   esac
@@ -37,7 +40,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # ---- build (a separate configure: the normal g++ build is never touched)
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+if [ $build = 1 ] && [ ! -f "$build_dir/CMakeCache.txt" ]; then
   launcher=()
   if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -46,7 +49,9 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     -DCMAKE_CXX_COMPILER="$cxx" -DTFJ_SANITIZE=address,undefined -DTFJ_FUZZ=ON \
     "${launcher[@]}" >/dev/null
 fi
-cmake --build "$build_dir" -j "${JOBS:-2}" --target fuzzers
+if [ $build = 1 ]; then
+  cmake --build "$build_dir" -j "${JOBS:-2}" --target fuzzers
+fi
 
 # ---- run
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
