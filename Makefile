@@ -8,6 +8,8 @@
 #   make release  the registry release files (zip, SHA256SUMS, manifest) in dist/
 #   make docs     regenerate docs/ from the schemas and examples/
 #   make asan / make tsan   build and test under the sanitizer presets
+#   make fuzz     build the libFuzzer targets with clang (build-fuzz/) and run each for
+#                 FUZZ_SECONDS seconds (default 60), printing executions and crashes
 
 VERSION   ?= $(shell sed -n 's/^project(terraform_provider_jira VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 BUILD_DIR ?= build
@@ -17,11 +19,12 @@ CMAKE_GENERATOR ?= Ninja
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config git ca-certificates zip unzip \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   libboost-dev nlohmann-json3-dev libssl-dev libmsgpack-cxx-dev libnghttp2-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev openssl
+  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev openssl \
+  clang-14 libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test unit acceptance demo bench asan tsan docs install release clean
+.PHONY: all deps build test unit acceptance demo bench asan tsan fuzz docs install release clean
 
 all: build
 
@@ -73,5 +76,10 @@ asan: deps
 tsan: deps
 	cmake --preset tsan && cmake --build --preset tsan && ctest --preset tsan -j $(JOBS)
 
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) ./fuzz/run.sh --build-dir build-fuzz
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan dist
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz dist

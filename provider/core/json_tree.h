@@ -17,13 +17,23 @@
 
 namespace tf::internal {
 
+struct JsonMember;
+
 struct JsonNode {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // string contents, or a number's source text
-  std::vector<JsonNode> items;                              // array
-  std::vector<std::pair<std::string, JsonNode>> members;    // object, in document order
+  std::vector<JsonNode> items;      // array
+  std::vector<JsonMember> members;  // object, in document order
+};
+
+// One member of an object: a key and its value. Not std::pair<std::string, JsonNode>: a pair
+// needs JsonNode complete where `members` is declared, which clang rejects (the fuzz build).
+struct JsonMember {
+  JsonMember(std::string key, JsonNode value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  JsonNode second;
 };
 
 // Parses `json` into `out`. Nesting deeper than `max_depth` is rejected, so hostile input

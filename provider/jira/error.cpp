@@ -57,7 +57,11 @@ std::string Tidy(std::string_view s) {
   }
   constexpr size_t kMax = 300;
   if (out.size() > kMax) {
-    out.resize(kMax);
+    // Cut on a character boundary, never inside a UTF-8 sequence: the message becomes a
+    // diagnostic, a protobuf string that Terraform refuses to decode unless it is UTF-8.
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
     out += "...";
   }
   return out;

@@ -124,6 +124,18 @@ TEST(ErrorParseTest, HugeTextIsShortened) {
   EXPECT_LT(e.messages[0].size(), 400u);
 }
 
+// Found by fuzz/jira_response_fuzzer: the cut at 300 bytes split a two-byte character, so a
+// UTF-8 answer gave a message that is not UTF-8, which Terraform cannot decode.
+TEST(ErrorParseTest, ShorteningKeepsWholeUtf8Characters) {
+  std::string body = "a";
+  for (int i = 0; i < 200; ++i) body += "\xc3\xa9";  // U+00E9, two bytes each
+  Error e = Parse(500, body, "text/plain");
+  ASSERT_EQ(e.messages.size(), 1u);
+  std::string expected = "a";
+  for (int i = 0; i < 149; ++i) expected += "\xc3\xa9";  // 299 bytes: the 150th would end at 301
+  EXPECT_EQ(e.messages[0], expected + "...");
+}
+
 TEST(ErrorParseTest, MalformedJsonFallsBackToText) {
   Error e = Parse(500, R"({"errorMessages": [)");
   ASSERT_EQ(e.messages.size(), 1u);

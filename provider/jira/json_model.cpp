@@ -1,5 +1,7 @@
 #include "provider/jira/json_model.h"
 
+#include <charconv>
+#include <limits>
 #include <string>
 
 namespace jira {
@@ -13,12 +15,40 @@ std::string Str(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
+// An integer that fits T. nlohmann's get<T>() converts a float by static_cast, which is
+// undefined behaviour when it is out of T's range (found by fuzz/jira_response_fuzzer), so
+// anything but an in-range integer is a type error like any other shape mismatch.
+template <typename T>
+T Integer(const json& n) {
+  if (n.is_number_integer()) {
+    if (n.is_number_unsigned()) {
+      const auto u = n.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(u);
+    } else {
+      const auto v = n.get<int64_t>();
+      if (v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max()) {
+        return static_cast<T>(v);
+      }
+    }
+  }
+  throw json::type_error::create(302, "expected an integer, got " + n.dump(), &n);
+}
+
 // Jira sends ids as numbers, but a few older endpoints and proxies send them as strings.
 int64_t Id(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return 0;
-  if (it->is_string()) return std::stoll(it->get<std::string>());
-  return it->get<int64_t>();
+  if (it->is_string()) {
+    // std::stoll would throw std::invalid_argument, which the client does not expect.
+    const std::string text = it->get<std::string>();
+    int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      throw json::type_error::create(302, "expected a numeric id, got " + it->dump(), &*it);
+    }
+    return id;
+  }
+  return Integer<int64_t>(*it);
 }
 
 }  // namespace
@@ -28,7 +58,7 @@ ServerInfo ServerInfoFromJson(const json& j) {
   s.base_url = Str(j, "baseUrl");
   s.version = Str(j, "version");
   if (auto it = j.find("versionNumbers"); it != j.end() && it->is_array()) {
-    for (const auto& n : *it) s.version_numbers.push_back(n.get<int>());
+    for (const auto& n : *it) s.version_numbers.push_back(Integer<int>(n));
   }
   s.deployment_type = Str(j, "deploymentType");
   s.server_title = Str(j, "serverTitle");

@@ -30,6 +30,20 @@ TEST(JsonModelTest, MidUserWithoutOptionalFields) {
   EXPECT_TRUE(u.groups.empty());
 }
 
+// Found by fuzz/jira_response_fuzzer: a float out of int's range was converted with
+// undefined behaviour; now it is a shape mismatch the client reports.
+TEST(JsonModelTest, NumbersOutOfRangeAreTypeErrors) {
+  EXPECT_THROW(ServerInfoFromJson(json::parse(R"({"versionNumbers":[9.2e89,1,2]})")),
+               json::type_error);
+  EXPECT_THROW(ServerInfoFromJson(json::parse(R"({"versionNumbers":[4294967296,1,2]})")),
+               json::type_error);
+  EXPECT_THROW(SchemeFromJson(json::parse(R"({"id":1e300,"name":"s"})")), json::type_error);
+  EXPECT_THROW(SchemeFromJson(json::parse(R"({"id":"x1","name":"s"})")), json::type_error);
+  EXPECT_EQ(SchemeFromJson(json::parse(R"({"id":"10100","name":"s"})")).id, 10100);
+  EXPECT_EQ(ServerInfoFromJson(json::parse(R"({"versionNumbers":[9,12,2]})")).version_numbers,
+            (std::vector<int>{9, 12, 2}));
+}
+
 TEST(JsonModelTest, WrongTypeThrows) {
   EXPECT_THROW(UserFromJson(json::parse(R"({"name":42})")), json::exception);
 }

@@ -146,12 +146,19 @@ void CloseListener(Listener* listener) {
   listener->socket_dir.clear();
 }
 
+std::optional<std::pair<int, int>> ParsePortRange(const char* min_port, const char* max_port) {
+  const std::optional<int> lo = ParsePort(min_port);
+  const std::optional<int> hi = ParsePort(max_port);
+  if (!lo || !hi || *lo <= 0 || *lo > *hi) return std::nullopt;
+  return std::make_pair(*lo, *hi);
+}
+
 bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
                      std::string* error) {
   const std::optional<int> lo = ParsePort(min_port);
   const std::optional<int> hi = ParsePort(max_port);
   int fd = -1;
-  if (lo && hi && *lo > 0 && *lo <= *hi) {
+  if (ParsePortRange(min_port, max_port)) {  // then lo and hi are set and lo <= hi
     // Start at a random offset: Terraform starts several plugins at once.
     const int span = *hi - *lo + 1;
     std::random_device rd;

@@ -2,7 +2,9 @@
 // default on Unix), or tcp on 127.0.0.1 within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace tfj::serve {
 
@@ -25,6 +27,11 @@ bool OpenUnixListener(const char* base_dir, const char* group, Listener* out,
 // PLUGIN_MAX_PORT; nullptr or unparsable: a port the OS chooses). Never another address.
 bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
                      std::string* error);
+
+// The port range of PLUGIN_MIN_PORT / PLUGIN_MAX_PORT (environment values, nullptr when
+// unset), as OpenTcpListener reads it: both decimal ports, 0 < min <= max <= 65535;
+// otherwise nullopt (the OS then chooses a port). Pure, for tests and fuzzing.
+std::optional<std::pair<int, int>> ParsePortRange(const char* min_port, const char* max_port);
 
 // Closes the socket and removes a unix socket and its directory (safe to call twice).
 void CloseListener(Listener* listener);

@@ -120,5 +120,23 @@ TEST(TcpListener, NoRangeLetsTheOsChoose) {
   CloseListener(&l);
 }
 
+TEST(PortRange, BothPortsInOrderWithinTheValidRange) {
+  EXPECT_EQ(ParsePortRange("10000", "25000"), std::make_pair(10000, 25000));
+  EXPECT_EQ(ParsePortRange("1", "1"), std::make_pair(1, 1));
+  EXPECT_EQ(ParsePortRange("65535", "65535"), std::make_pair(65535, 65535));
+}
+
+TEST(PortRange, AnythingElseLetsTheOsChoose) {
+  EXPECT_EQ(ParsePortRange(nullptr, "25000"), std::nullopt);
+  EXPECT_EQ(ParsePortRange("10000", nullptr), std::nullopt);
+  EXPECT_EQ(ParsePortRange("", "25000"), std::nullopt);
+  EXPECT_EQ(ParsePortRange("0", "25000"), std::nullopt);       // 0 is "any port", not a bound
+  EXPECT_EQ(ParsePortRange("25000", "10000"), std::nullopt);   // reversed
+  EXPECT_EQ(ParsePortRange("10000", "65536"), std::nullopt);   // beyond the port space
+  EXPECT_EQ(ParsePortRange("-1", "10"), std::nullopt);
+  EXPECT_EQ(ParsePortRange("10000 ", "25000"), std::nullopt);  // trailing bytes
+  EXPECT_EQ(ParsePortRange("1e4", "25000"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace tfj::serve
