@@ -106,7 +106,7 @@ run_step() {  # $1 = label, $2 = parallelism, $3 = step, then the terraform comm
   read -r t0 r0 < <(counts)
   local start end code=0
   start="$(date +%s.%N)"
-  (cd "$work/config" && "$@" >"$work/$label-$par-$step.log" 2>&1) || code=$?
+  (cd "$work/config" && "$@" >"$work/${label////-}-$par-$step.log" 2>&1) || code=$?
   end="$(date +%s.%N)"
   read -r t1 r1 < <(counts)
   local requests=$((t1 - t0)) refused=$((r1 - r0))
@@ -122,7 +122,7 @@ print(f"{label:<9} {par:<5} {step:<8} {req:9d} {ref:8d} {need:8d} {wall:9.1f} {b
 PY
   if [[ $code -ne 0 ]]; then
     echo "  FAILED ($step exited $code); last lines of its output:"
-    tail -n 15 "$work/$label-$par-$step.log" | sed 's/^/  | /'
+    tail -n 15 "$work/${label////-}-$par-$step.log" | sed 's/^/  | /'
     failures=$((failures + 1))
   fi
 }

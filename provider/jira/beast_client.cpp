@@ -236,6 +236,7 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
       }
     }
 
+    std::optional<uint64_t> answered_before;
     if (limiter) {
       // The token wait is bounded by the request timeout on its own; the exchange that
       // follows gets a full timeout of its own.
@@ -258,6 +259,7 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
         result.error = std::move(e);
         return result;
       }
+      answered_before = wait.answered_before;
       if (wait.waited.count() > 0) {
         Log(MethodAndPath(call) + ": waited " + Ms(wait.waited) + " for " +
             (wait.held_by_refusal ? "the end of a 429 hold under " : "a token of ") + what);
@@ -277,7 +279,8 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
     if (out.resent_after_close) result.maybe_applied_earlier = true;
     if (out.response) {
       const int status = out.response->status;
-      if (limiter) limiter->Observe(status, out.response->rate_limit);
+      std::chrono::steady_clock::duration hold{};
+      if (limiter) hold = limiter->Observe(status, out.response->rate_limit, config_->retry_max_delay, answered_before);
       Log(std::string(http::to_string(call.method)) + " " + request.target + " -> " +
           std::to_string(status) + " in " + std::to_string(elapsed.count()) + " ms");
       const bool paced = status == 429 && limiter != nullptr;
@@ -303,7 +306,10 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
         // The limiter now holds every request of the process until Retry-After; this one
         // queues again like any other. Not a retry.
         ++refusals;
-        Log(MethodAndPath(call) + ": refused by Jira's rate limit (429); queued again");
+        const milliseconds held = std::chrono::duration_cast<milliseconds>(hold);
+        if (config_->on_backoff) config_->on_backoff(held);
+        Log(MethodAndPath(call) + ": refused by Jira's rate limit (429); every request waits " +
+            Ms(held) + ", then this one queues again");
         continue;
       }
       // A gateway error may come after the backend applied the request.

@@ -73,7 +73,7 @@ ClientConfig Config(const std::string& url) {
   c.username = "admin";
   c.password = "Rate-Limit-Secret-Pw";
   c.retry_base_delay = milliseconds(1);
-  c.retry_max_delay = milliseconds(10);
+  c.retry_max_delay = milliseconds(5000);  // also caps a 429 hold
   c.request_timeout = milliseconds(10000);
   return c;
 }

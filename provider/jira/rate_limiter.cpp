@@ -125,7 +125,8 @@ RateLimiter::Wait RateLimiter::Acquire(SteadyClock::time_point deadline,
   RefillLocked(start);
   // Fast path: no limit known, no hold, nobody queued.
   if (!bucket_ && start >= hold_until_ && next_serve_ == next_ticket_) {
-    ++in_flight_;
+    w.answered_before = answered_;
+    ++sent_;
     return w;
   }
 
@@ -137,7 +138,8 @@ RateLimiter::Wait RateLimiter::Acquire(SteadyClock::time_point deadline,
     if (outcome == Outcome::kGo) {
       if (bucket_) tokens_ -= 1;
       ++next_serve_;
-      ++in_flight_;
+      w.answered_before = answered_;
+      ++sent_;
     } else {
       abandoned_.insert(ticket);
     }
@@ -186,11 +188,19 @@ RateLimiter::Wait RateLimiter::Acquire(SteadyClock::time_point deadline,
   }
 }
 
-void RateLimiter::Observe(int status, const RateLimitHeaders& headers) {
+SteadyClock::duration RateLimiter::Observe(int status, const RateLimitHeaders& headers,
+                                           SteadyClock::duration max_hold,
+                                           std::optional<uint64_t> answered_before) {
   std::lock_guard<std::mutex> lock(mu_);
   const auto now = Now();
   RefillLocked(now);
-  if (in_flight_ > 0) --in_flight_;
+  // Requests Jira may not have counted in this answer: all sent, less this one and those
+  // answered before it went out.
+  const uint64_t since = answered_before ? *answered_before : answered_;
+  const int64_t uncounted =
+      std::max<int64_t>(0, static_cast<int64_t>(sent_ - std::min(sent_, since)) -
+                               (answered_before ? 1 : 0));
+  if (answered_ < sent_) ++answered_;
   std::optional<RateLimitBucket> announced = ParseRateLimitHeaders(headers);
   if (announced) {
     const bool changed = !bucket_ || bucket_->limit != announced->limit ||
@@ -199,7 +209,7 @@ void RateLimiter::Observe(int status, const RateLimitHeaders& headers) {
     const auto interval = std::chrono::seconds(announced->interval_s);
     // Jira's count, less the requests still in flight (some of which it may already have
     // counted): a level Jira is sure to have now.
-    const double sure = static_cast<double>(announced->remaining - in_flight_);
+    const double sure = static_cast<double>(announced->remaining - uncounted);
     if (changed) {
       bucket_ = announced;
       tokens_ = std::max(0.0, sure);
@@ -230,6 +240,7 @@ void RateLimiter::Observe(int status, const RateLimitHeaders& headers) {
     } else if (bucket_) {
       hold = std::chrono::seconds(bucket_->interval_s);
     }
+    hold = std::min(hold, max_hold);
     if (now + hold > hold_until_) hold_until_ = now + hold;
     last_hold_ = hold;
     if (bucket_) {
@@ -237,12 +248,14 @@ void RateLimiter::Observe(int status, const RateLimitHeaders& headers) {
       tokens_ = std::min(tokens_, 0.0);
       refill_from_ = std::max(refill_from_, hold_until_);
     }
+    return hold;
   }
+  return SteadyClock::duration::zero();
 }
 
 void RateLimiter::NoAnswer() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (in_flight_ > 0) --in_flight_;
+  if (answered_ < sent_) ++answered_;
 }
 
 std::optional<RateLimitBucket> RateLimiter::bucket() const {

@@ -91,6 +91,8 @@ class RateLimiter {
     // True once per limiter, on the first wait after the total waited passed
     // kNoticeableWait: the moment to tell the user at info level why the run is slow.
     bool became_noticeable = false;
+    // kGo: answers received before this request went out; pass it to Observe.
+    uint64_t answered_before = 0;
   };
   static constexpr std::chrono::seconds kNoticeableWait{5};
 
@@ -105,7 +107,15 @@ class RateLimiter {
   // bucket is dropped and nothing waits any more.
   // Every kGo of Acquire must be followed by exactly one Observe (an answer came) or
   // NoAnswer (the request failed without one), so the limiter knows what is in flight.
-  void Observe(int status, const RateLimitHeaders& headers);
+  // Returns the hold a 429 started (zero otherwise); `max_hold` caps it (a Retry-After of
+  // hours is not worth waiting for in one run).
+  // `answered_before` comes from the request's Wait: every request sent since then, other
+  // than those answered before it, may not be counted in the answer's X-RateLimit-Remaining
+  // yet (answers arrive in any order). Without it, everything in flight is assumed so.
+  std::chrono::steady_clock::duration Observe(
+      int status, const RateLimitHeaders& headers,
+      std::chrono::steady_clock::duration max_hold = std::chrono::hours(24),
+      std::optional<uint64_t> answered_before = std::nullopt);
   void NoAnswer();
 
   // The bucket last announced, if any.
@@ -132,7 +142,8 @@ class RateLimiter {
   uint64_t next_ticket_ = 0;
   uint64_t next_serve_ = 0;
   std::set<uint64_t> abandoned_;
-  int64_t in_flight_ = 0;  // sent, not answered yet
+  uint64_t sent_ = 0;      // requests let through
+  uint64_t answered_ = 0;  // of those, answered (Observe) or failed (NoAnswer)
   std::chrono::steady_clock::duration total_waited_{};
   bool reported_ = false;
 };

@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace jira {
 
@@ -138,8 +139,17 @@ class Connection {
         tls_->set_verify_mode(ssl::verify_none);
       } else {
         tls_->set_verify_mode(ssl::verify_peer);
-        // Checks the leaf certificate's names (or IP addresses) against the URL's host.
-        tls_->set_verify_callback(ssl::host_name_verification(url.host));
+        // OpenSSL checks the leaf certificate's names (or IP addresses) against the URL's
+        // host during verification, so a mismatch has its own verify result
+        // (X509_V_ERR_HOSTNAME_MISMATCH / X509_V_ERR_IP_ADDRESS_MISMATCH).
+        X509_VERIFY_PARAM* param = SSL_get0_param(tls_->native_handle());
+        const bool set = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str()) == 1
+                               : X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0) == 1;
+        if (!set) {
+          out.error = "cannot set the TLS host name check for " + url.host;
+          return false;
+        }
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
       }
       ec = Await([&](auto handler) {
         tls_->async_handshake(ssl::stream_base::client, std::move(handler));
@@ -156,9 +166,7 @@ class Connection {
           out.error += "timed out";
         } else if (verify != X509_V_OK || reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
           out.permanent = true;
-          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH ||
-              verify == X509_V_OK) {
-            // X509_V_OK here: the host-name check of the verify callback refused the leaf.
+          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
             out.error += "certificate verification failed: the certificate is not issued for " +
                          url.host + "; use the host name the certificate names in url";
           } else {
