@@ -98,9 +98,10 @@ TEST(ClientRateLimitTest, ParallelCallersStayWithinTheBucket) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  // 25 requests against 4 + 10/s: without the shared limiter most would be refused.
-  EXPECT_EQ(bucket.refused(), 0);
-  EXPECT_EQ(server.requests().size(), 25u);
+  // 25 requests against 4 + 10/s: without the shared limiter most would be refused. The
+  // goal is at most 5% more requests than the work needs: here, at most one refusal.
+  EXPECT_LE(bucket.refused(), 1);
+  EXPECT_EQ(server.requests().size(), 25u + static_cast<size_t>(bucket.refused()));
 }
 
 TEST(ClientRateLimitTest, ARefusalIsNotARetryAndHoldsEveryRequest) {
@@ -123,7 +124,7 @@ TEST(ClientRateLimitTest, ARefusalIsNotARetryAndHoldsEveryRequest) {
   auto client = Make(cfg);
   auto first = client->GetMyself();
   ASSERT_TRUE(first.ok()) << first.error().Message();
-  EXPECT_EQ(backoffs.load(), 0);
+  EXPECT_EQ(backoffs.load(), 1);  // the hold, reported like a backoff; no retry was used
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(arrivals.size(), 2u);
   EXPECT_GE(arrivals[1] - arrivals[0], milliseconds(950));  // Retry-After was honoured

@@ -31,6 +31,17 @@ bool IsPeerClosed(const error_code& ec) {
          ec == ssl::error::stream_truncated;
 }
 
+// Whether the server's leaf certificate (as received, verified or not) names `host`. Asked
+// after a failed verification, to tell "wrong name" from "untrusted issuer".
+bool LeafNamesHost(SSL* ssl, const std::string& host, bool is_ip) {
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  if (!chain || sk_X509_num(chain) == 0) return true;  // nothing to say otherwise
+  X509* leaf = sk_X509_value(chain, 0);
+  return is_ip ? X509_check_ip_asc(leaf, host.c_str(), 0) == 1
+               : X509_check_host(leaf, host.data(), host.size(),
+                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
+}
+
 }  // namespace
 
 struct ConnectionPool::TlsContext {
@@ -166,13 +177,15 @@ class Connection {
           out.error += "timed out";
         } else if (verify != X509_V_OK || reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
           out.permanent = true;
-          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+              !LeafNamesHost(tls_->native_handle(), url.host, is_ip)) {
             out.error += "certificate verification failed: the certificate is not issued for " +
                          url.host + "; use the host name the certificate names in url";
           } else {
             out.error += std::string("certificate verification failed: ") +
                          X509_verify_cert_error_string(verify) +
-                         ". Set ca_file to the PEM file of the CA that issued Jira's certificate";
+                         ". If a private CA issued Jira's certificate, set ca_file to that CA's "
+                         "PEM file; if the certificate names another host, use that name in url";
           }
         } else if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
                    reason == SSL_R_HTTP_REQUEST) {
