@@ -87,12 +87,13 @@ class JiraProvider final : public tf::Provider {
     tf::log::RegisterSecret(config->password);
     tf::log::RegisterSecret(config->token);
     config->log = [](std::string_view line) { tf::log::Debug(line); };
+    config->log_info = [](std::string_view line) { tf::log::Info(line); };
     config->user_agent = "terraform-provider-jira/" + std::string(kVersion) +
                          (req.terraform_version.empty() ? "" : " terraform/" + req.terraform_version);
 
     auto client = factory_(*config);
     if (!client.ok()) {
-      diags.AddError("Cannot set up the Jira client", client.error().Message());
+      AddClientSetupError(client.error(), diags);
       return;
     }
     auto jira = client.value()->WithCancellation([c = req.cancel] { return c.cancelled(); });
@@ -102,7 +103,19 @@ class JiraProvider final : public tf::Provider {
       if (info.error().IsRedirect()) {
         diags.AddAttributeError(tf::Path().AtName("url"), "Jira's URL redirects",
                                 config->base_url + ": " + info.error().Message());
-      } else if (!ReportAuthFailure(info.error(), *config, diags)) {
+        return;
+      }
+      if (info.error().kind == jira::ErrorKind::kNotFound) {
+        // Something answers HTTP at the URL, but Jira's REST API is not there: usually a
+        // Jira served below a context path.
+        diags.AddAttributeError(
+            tf::Path().AtName("url"), "Jira's REST API not found at " + config->base_url,
+            info.error().Message() + ". If Jira runs below a context path, include it in url "
+            "(for example https://jira.example.com/jira); the url is the address of Jira's "
+            "start page, without /rest/api/2.");
+        return;
+      }
+      if (!ReportAuthFailure(info.error(), *config, diags)) {
         AddJiraError(diags, "Cannot reach Jira at " + config->base_url, info.error());
       }
       return;

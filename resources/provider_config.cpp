@@ -221,4 +221,15 @@ std::optional<jira::ClientConfig> ResolveClientConfig(const tf::Value& config,
   return out;
 }
 
+void AddClientSetupError(const jira::Error& error, tf::Diagnostics& diags) {
+  const std::string summary = error.attribute.empty()
+                                  ? "Cannot set up the Jira client"
+                                  : "Invalid " + error.attribute;
+  if (error.kind == jira::ErrorKind::kConfig && !error.attribute.empty()) {
+    diags.AddAttributeError(tf::Path().AtName(error.attribute), summary, error.Message());
+  } else {
+    diags.AddError(summary, error.Message());
+  }
+}
+
 }  // namespace tfjira

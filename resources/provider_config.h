@@ -35,4 +35,8 @@ std::optional<jira::ClientConfig> ResolveClientConfig(const tf::Value& config,
                                                       const EnvLookup& env,
                                                       tf::Diagnostics& diags);
 
+// Reports a failure to set up the Jira client (nothing was sent): on the provider attribute
+// the error names (url, ca_file, token) when it names one.
+void AddClientSetupError(const jira::Error& error, tf::Diagnostics& diags);
+
 }  // namespace tfjira

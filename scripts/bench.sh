@@ -14,6 +14,13 @@ for dir in "$build/bench" "$build/bin"; do
     echo
   done
 done
+# Script benchmarks in bench/ (e.g. the rate-limit run with the real Terraform CLI).
+for s in "$(cd "$(dirname "$0")/.." && pwd)"/bench/*.sh; do
+  [ -x "$s" ] || continue
+  echo "== $(basename "$s")"
+  "$s" "$build"
+  echo
+done
 if [ "$found" = 0 ]; then
   echo "no bench_* programs in $build/bench or $build/bin; build them first (cmake --build $build --target bench_handshake)" >&2
   exit 1

@@ -78,6 +78,7 @@ std::string Usage() {
   --fail-next N               fault exactly the next N requests
   --retry-after S             Retry-After seconds on injected 429/503 (default 1)
   --rate-limit CAP/REFILL     token bucket per user: capacity and tokens per second
+  --rate-limit-interval S     the bucket refills in batches every S seconds (default 1)
   --stale-reads               first GET of a user/group/scheme after a write answers 404
   --seed N                    seed of the fault random generator (default 1)
   --threads N                 worker threads (default 4)
@@ -310,6 +311,10 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
         return bad("expected jira-software=N or jira-core=N");
       }
       o->seats[app] = static_cast<int>(n);
+    } else if (flag == "--rate-limit-interval") {
+      if (!need()) return CliResult::kError;
+      if (!ParseInt(value, 1, 86400, &n)) return bad("expected seconds");
+      o->faults.rate_limit_interval_s = static_cast<int>(n);
     } else if (flag == "--stale-reads") {
       o->faults.stale_reads = true;
     } else if (flag == "--seed") {

@@ -27,6 +27,9 @@ struct Faults {
   // Data Center rate limiting (token bucket per user). Off when capacity <= 0.
   int rate_limit_capacity = 0;
   double rate_limit_refill_per_s = 0.0;
+  // Tokens come in batches of refill_per_s * interval_s every interval_s seconds, as Jira's
+  // X-RateLimit-FillRate / X-RateLimit-Interval-Seconds describe.
+  int rate_limit_interval_s = 1;
 };
 
 // Language of Jira's messages (the instance's default language, or an account's own).

@@ -358,33 +358,54 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
     return decorate(StatusEntity(401, c.T("auth.client.required")));
   }
 
-  // Data Center rate limiting: token bucket per user, refilled continuously.
+  // Data Center rate limiting (Jira 8.6+): a token bucket per user. Atlassian, "Rate
+  // limiting HTTP headers" (confluence.atlassian.com/doc/_ratelimiting_httpheaders-992678779.html):
+  // X-RateLimit-Limit is the capacity ("Max requests"); X-RateLimit-Remaining the tokens left;
+  // "you get a batch of new tokens every time interval": X-RateLimit-FillRate tokens every
+  // X-RateLimit-Interval-Seconds; Retry-After is "how long you need to wait until you get new
+  // tokens. If you still have tokens left, it shows 0". Headers go on every answer to a
+  // limited user. [INF] The batches are counted from the bucket's first request (the phase
+  // is not documented), a refused request costs no token, the 429 has an empty body, and
+  // anonymous callers share one bucket.
   std::vector<std::pair<std::string, std::string>> rate_headers;
   if (options_.faults.rate_limit_capacity > 0) {
     const double capacity = options_.faults.rate_limit_capacity;
-    const double refill = options_.faults.rate_limit_refill_per_s;
+    const int interval_s = std::max(1, options_.faults.rate_limit_interval_s);
+    const double fill = options_.faults.rate_limit_refill_per_s * interval_s;  // per interval
+    const auto interval = std::chrono::seconds(interval_s);
     auto now = Now();
     std::string bucket_key = c.caller ? c.caller->key : "";
     auto [it, fresh] = buckets_.try_emplace(bucket_key);
     Bucket& b = it->second;
     if (fresh) {
       b.tokens = capacity;
-    } else {
-      double elapsed = std::chrono::duration<double>(now - b.last).count();
-      b.tokens = std::min(capacity, b.tokens + std::max(0.0, elapsed) * refill);
+      b.last = now;  // the start of the first interval
+      b.batches = 0;
+    } else if (now > b.last) {
+      const int64_t batches = (now - b.last) / interval;
+      if (batches > b.batches) {
+        b.tokens = std::min(capacity, b.tokens + fill * static_cast<double>(batches - b.batches));
+        b.batches = batches;
+      }
     }
-    b.last = now;
     bool allowed = b.tokens >= 1.0;
     if (allowed) b.tokens -= 1.0;
-    int retry_after = 0;
+    int64_t retry_after = 0;
     if (!allowed) {
-      retry_after = refill > 0 ? static_cast<int>(std::ceil((1.0 - b.tokens) / refill)) : 60;
+      if (fill > 0) {
+        const int64_t more = static_cast<int64_t>(std::ceil((1.0 - b.tokens) / fill));
+        const auto at = b.last + interval * (b.batches + more);
+        retry_after = static_cast<int64_t>(
+            std::ceil(std::chrono::duration<double>(at - now).count()));
+      } else {
+        retry_after = 60;
+      }
       if (retry_after < 1) retry_after = 1;
     }
     rate_headers = {{"X-RateLimit-Limit", std::to_string(options_.faults.rate_limit_capacity)},
                     {"X-RateLimit-Remaining", std::to_string(static_cast<int64_t>(b.tokens))},
-                    {"X-RateLimit-Interval-Seconds", "1"},
-                    {"X-RateLimit-FillRate", FormatRate(refill)},
+                    {"X-RateLimit-Interval-Seconds", std::to_string(interval_s)},
+                    {"X-RateLimit-FillRate", FormatRate(fill)},
                     {"Retry-After", std::to_string(retry_after)}};
     if (!allowed) {
       ++fault_stats_["rate-limited"];
@@ -471,7 +492,8 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
                             {"retry_after_s", f.retry_after_s},
                             {"stale_reads", f.stale_reads},
                             {"rate_limit_capacity", f.rate_limit_capacity},
-                            {"rate_limit_refill_per_s", f.rate_limit_refill_per_s}};
+                            {"rate_limit_refill_per_s", f.rate_limit_refill_per_s},
+                            {"rate_limit_interval_s", f.rate_limit_interval_s}};
     };
     if (req.method == "GET") return JsonResponse(200, to_json(GetFaults()));
     if (req.method == "POST" || req.method == "PUT") {
@@ -488,6 +510,7 @@ Response Router::HandleEmulator(const Request& req, const std::string& path) {
         f.stale_reads = j.value("stale_reads", false);
         f.rate_limit_capacity = j.value("rate_limit_capacity", 0);
         f.rate_limit_refill_per_s = j.value("rate_limit_refill_per_s", 0.0);
+        f.rate_limit_interval_s = j.value("rate_limit_interval_s", 1);
         for (const auto& k : f.kinds) {
           if (k != "429" && k != "503" && k != "drop" && k != "lost") {
             throw std::invalid_argument("unknown fault kind '" + k + "'");

@@ -53,7 +53,8 @@ class Router {
   };
   struct Bucket {
     double tokens = 0;
-    std::chrono::steady_clock::time_point last;
+    std::chrono::steady_clock::time_point last;  // start of the bucket's first interval
+    int64_t batches = 0;                         // refill batches added so far
   };
 
   static const std::vector<Route>& Routes();

@@ -206,6 +206,32 @@ TEST_F(RouterTest, RateLimitTokenBucketWithHeaders) {
   EXPECT_EQ(Get("/rest/api/2/myself").status, 429);
 }
 
+// Atlassian: "You get a batch of new tokens every time interval" (X-RateLimit-FillRate tokens
+// every X-RateLimit-Interval-Seconds), and Retry-After counts down to that batch.
+TEST_F(RouterTest, RateLimitRefillsInBatchesEveryInterval) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  options_.clock = [&now] { return now; };
+  options_.faults.rate_limit_capacity = 3;
+  options_.faults.rate_limit_refill_per_s = 2;
+  options_.faults.rate_limit_interval_s = 2;  // 4 tokens every 2 s
+  Restart();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get("/rest/api/2/myself").status, 200);
+  Response limited = Get("/rest/api/2/myself");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(*limited.Header("X-RateLimit-FillRate"), "4");
+  EXPECT_EQ(*limited.Header("X-RateLimit-Interval-Seconds"), "2");
+  EXPECT_EQ(*limited.Header("Retry-After"), "2");
+  now += std::chrono::milliseconds(1500);  // no batch yet: nothing trickles in
+  Response still = Get("/rest/api/2/myself");
+  EXPECT_EQ(still.status, 429);
+  EXPECT_EQ(*still.Header("Retry-After"), "1");
+  now += std::chrono::milliseconds(500);  // the batch, capped at the capacity
+  Response ok = Get("/rest/api/2/myself");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(*ok.Header("X-RateLimit-Remaining"), "2");
+  EXPECT_EQ(*ok.Header("Retry-After"), "0");
+}
+
 TEST_F(RouterTest, FaultsCanBeSetAtRunTimeOverHttp) {
   Response r = router_->Handle(MakeRequest(
       "POST", "/_emulator/faults", R"({"kinds":["503"],"fail_next":1,"latency_ms":3})", ""));

@@ -74,12 +74,36 @@ bool SameGrant(const PermissionGrant& a, const PermissionGrant& b) {
 
 }  // namespace
 
+namespace {
+// Jira keeps one bucket per user, so requests share a limiter when they go to the same Jira
+// as the same user. The key holds a digest of the credentials, never the credentials.
+std::string RateLimitKey(const BaseUrl& url, const ClientConfig& config) {
+  const std::string who = config.token.empty() ? "user:" + config.username : "token:" + config.token;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(who.data(), who.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string key = (url.tls ? "https://" : "http://") + url.HostHeader() + url.context_path + "#";
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < size; ++i) {
+    key += kHex[digest[i] >> 4];
+    key += kHex[digest[i] & 15];
+  }
+  return key;
+}
+}  // namespace
+
 Result<std::shared_ptr<Client>> NewBeastClient(ClientConfig config) {
   auto url = BaseUrl::Parse(config.base_url);
-  if (!url.ok()) return url.error();
+  if (!url.ok()) {
+    Error e = url.error();
+    e.kind = ErrorKind::kConfig;  // nothing was sent: a set-up error on the url setting
+    e.attribute = "url";
+    return e;
+  }
   if (!config.token.empty() && !config.username.empty()) {
     Error e;
-    e.kind = ErrorKind::kInvalid;
+    e.kind = ErrorKind::kConfig;
+    e.attribute = "token";
     e.messages.push_back("set either username/password or token, not both");
     return e;
   }
@@ -95,6 +119,9 @@ Result<std::shared_ptr<Client>> NewBeastClient(ClientConfig config) {
     // Preemptive basic auth: Jira answers anonymous-allowed resources without a challenge.
     transport.authorization = "Basic " + Base64(config.username + ":" + config.password);
   }
+  const std::string identity = RateLimitKey(*url, config);
+  transport.rate_limiter = RateLimiter::Shared(identity);
+  transport.cookie_jar = CookieJar::Shared(identity, url->host, url->tls);
   auto pool = ConnectionPool::Create(std::move(transport));
   if (!pool.ok()) return pool.error();
   auto shared_config = std::make_shared<const ClientConfig>(std::move(config));
@@ -180,15 +207,26 @@ bool IsFailedLogin(const HttpResponse& r) {
 }
 }  // namespace
 
+namespace {
+// A 429 is Jira pacing us, not a failure: it does not use up max_retries. This bounds the
+// refusals one request accepts, so a server that refuses forever still ends in an error.
+constexpr int kMaxRateLimitRefusals = 30;
+
+std::string Ms(milliseconds d) { return std::to_string(d.count()) + " ms"; }
+}  // namespace
+
 BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
   HttpRequest request;
   request.method = call.method;
   request.target = url_.context_path + call.path + call.query;
   if (call.body) request.body = call.body->dump();
   request.idempotent = call.method != http::verb::post;
+  RateLimiter* limiter = pool_->rate_limiter();
 
   Outcome result;
-  for (int retries = 0;; ++retries) {
+  int retries = 0;   // real failures: 5xx, connection loss; bounded by max_retries
+  int refusals = 0;  // 429s; bounded by kMaxRateLimitRefusals
+  for (;;) {
     if (Cancelled()) {
       result.error = CancelledError(MethodAndPath(call));
       return result;
@@ -210,6 +248,42 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
       }
     }
 
+    std::optional<uint64_t> answered_before;
+    if (limiter) {
+      // The token wait is bounded by the request timeout on its own; the exchange that
+      // follows gets a full timeout of its own.
+      RateLimiter::Wait wait = limiter->Acquire(
+          std::chrono::steady_clock::now() + config_->request_timeout, [this] { return Cancelled(); });
+      if (wait.outcome == RateLimiter::Outcome::kCancelled) {
+        result.error = CancelledError(MethodAndPath(call));
+        return result;
+      }
+      auto bucket = limiter->bucket();
+      const std::string what = bucket ? "Jira's rate limit (" + bucket->Describe() + ")"
+                                      : std::string("Jira's rate limit");
+      if (wait.outcome == RateLimiter::Outcome::kTimedOut) {
+        Error e = TransportError(
+            MethodAndPath(call),
+            "not sent: " + what + " would delay it by " + Ms(wait.would_wait) +
+                ", longer than request_timeout (" + Ms(config_->request_timeout) +
+                "); raise request_timeout or lower Terraform's -parallelism");
+        e.http_status = 0;  // nothing was sent; reads "Jira request ... failed: not sent: ..."
+        result.error = std::move(e);
+        return result;
+      }
+      answered_before = wait.answered_before;
+      if (wait.waited.count() > 0) {
+        Log(MethodAndPath(call) + ": waited " + Ms(wait.waited) + " for " +
+            (wait.held_by_refusal ? "the end of a 429 hold under " : "a token of ") + what);
+      }
+      if (wait.became_noticeable && config_->log_info) {
+        config_->log_info(what + " is pacing the requests; they have waited " +
+                          Ms(limiter->total_waited()) +
+                          " in all so far. This is expected with a rate-limited Jira user; "
+                          "an administrator can exempt the user or raise the limit.");
+      }
+    }
+
     const auto started = std::chrono::steady_clock::now();
     TransportOutcome out = pool_->RoundTrip(request, started + config_->request_timeout);
     const auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
@@ -217,10 +291,15 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
     if (out.resent_after_close) result.maybe_applied_earlier = true;
     if (out.response) {
       const int status = out.response->status;
+      std::chrono::steady_clock::duration hold{};
+      if (limiter) hold = limiter->Observe(status, out.response->rate_limit, config_->retry_max_delay, answered_before);
       Log(std::string(http::to_string(call.method)) + " " + request.target + " -> " +
           std::to_string(status) + " in " + std::to_string(elapsed.count()) + " ms");
+      const bool paced = status == 429 && limiter != nullptr;
       const bool retryable = status == 429 || status == 502 || status == 503 || status == 504;
-      if (!retryable || retries >= config_->max_retries) {
+      const bool exhausted =
+          paced ? refusals >= kMaxRateLimitRefusals : retries >= config_->max_retries;
+      if (!retryable || exhausted) {
         if (status == 400 && result.maybe_applied_earlier && probe) {
           // Jira refuses a duplicate with 400 (no 409), worded in the caller's language. Whether
           // the unanswered attempt did succeed is a question for Jira's state, not its wording:
@@ -234,20 +313,33 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
         result.response = std::move(out.response);
         return result;
       }
+      if (paced) {
+        // The limiter now holds every request of the process until Retry-After; this one
+        // queues again like any other. Not a retry.
+        ++refusals;
+        const milliseconds held = std::chrono::duration_cast<milliseconds>(hold);
+        if (config_->on_backoff) config_->on_backoff(held);
+        Log(MethodAndPath(call) + ": refused by Jira's rate limit (429); every request waits " +
+            Ms(held) + ", then this one queues again");
+        continue;
+      }
       // A gateway error may come after the backend applied the request.
       if (status == 502 || status == 504) result.maybe_applied_earlier = true;
       if (status == 429 || status == 503) retry_after = ParseRetryAfter(out.response->retry_after);
     } else {
+      if (limiter) limiter->NoAnswer();
       Log(std::string(http::to_string(call.method)) + " " + request.target + " -> " + out.error +
           " after " + std::to_string(elapsed.count()) + " ms");
       if (out.request_sent) result.maybe_applied_earlier = true;
-      if (retries >= config_->max_retries) {
+      // TLS verification and http/https mismatches fail the same way every time.
+      if (retries >= config_->max_retries || out.permanent) {
         std::string what = out.error;
         if (out.timed_out) {
           what += " (request timeout " + std::to_string(config_->request_timeout.count()) + " ms)";
         }
         if (retries > 0) what += " after " + std::to_string(retries + 1) + " attempts";
         result.error = Scrub(TransportError(MethodAndPath(call), std::move(what)), call);
+        result.error->permanent = out.permanent;
         return result;
       }
     }
@@ -256,6 +348,7 @@ BeastClient::Outcome BeastClient::Run(const Call& call, const Probe* probe) {
     if (config_->on_backoff) config_->on_backoff(delay);
     Log(MethodAndPath(call) + ": retry " + std::to_string(retries + 1) + " in " +
         std::to_string(delay.count()) + " ms");
+    ++retries;
     if (!SleepUnlessCancelled(delay)) {
       result.error = CancelledError(MethodAndPath(call));
       return result;

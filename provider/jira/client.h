@@ -32,6 +32,9 @@ struct ClientConfig {
   // Debug log sink (method, path, status, timing). Never receives credentials or bodies
   // that carry passwords.
   std::function<void(std::string_view)> log;
+  // Info-level sink: at most one line per process, when Jira's rate limit slowed the run
+  // noticeably (so a user sees why an apply is slow). Never receives credentials.
+  std::function<void(std::string_view)> log_info;
   // Called with each backoff wait before it starts (after a 429, 5xx or connection failure).
   // For tests and metrics; the wait happens regardless.
   std::function<void(std::chrono::milliseconds)> on_backoff;

@@ -231,6 +231,8 @@ std::string Error::Message() const {
   switch (kind) {
     case ErrorKind::kCancelled:
       return "Jira request" + where + " was cancelled";
+    case ErrorKind::kConfig:
+      return details.empty() ? "invalid Jira client settings" : details;
     case ErrorKind::kTransport:
       out = "Jira request" + where + " failed";
       if (!details.empty()) out += ": " + details;

@@ -20,6 +20,7 @@ enum class ErrorKind {
   kServer,        // 5xx after retries ran out
   kTransport,     // connect / TLS / read failure after retries ran out; timeouts too
   kCancelled,     // the caller cancelled (Terraform's StopProvider)
+  kConfig,        // local set-up (URL, ca_file, credentials): nothing was sent; see `attribute`
 };
 
 struct Error {
@@ -30,6 +31,12 @@ struct Error {
   std::string login_reason;    // X-Seraph-LoginReason
   std::string denied_reason;   // X-Authentication-Denied-Reason (CAPTCHA lockout)
   std::string method_and_path; // "POST /rest/api/2/user" (no query string, no credentials)
+  // kConfig: the client setting at fault, by its provider attribute name ("url", "ca_file",
+  // "token"); empty when no single setting is.
+  std::string attribute;
+  // kTransport: the failure cannot change by retrying (TLS verification, http/https
+  // mismatch); messages say what to change.
+  bool permanent = false;
 
   // One readable sentence: Jira's own messages, or a description of the status/transport
   // failure. Never contains credentials.

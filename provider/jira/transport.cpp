@@ -6,8 +6,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace jira {
 
@@ -27,6 +29,17 @@ bool IsPeerClosed(const error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof ||
          ec == net::error::connection_reset || ec == net::error::broken_pipe ||
          ec == ssl::error::stream_truncated;
+}
+
+// Whether the server's leaf certificate (as received, verified or not) names `host`. Asked
+// after a failed verification, to tell "wrong name" from "untrusted issuer".
+bool LeafNamesHost(SSL* ssl, const std::string& host, bool is_ip) {
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  if (!chain || sk_X509_num(chain) == 0) return true;  // nothing to say otherwise
+  X509* leaf = sk_X509_value(chain, 0);
+  return is_ip ? X509_check_ip_asc(leaf, host.c_str(), 0) == 1
+               : X509_check_host(leaf, host.data(), host.size(),
+                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
 }
 
 }  // namespace
@@ -137,8 +150,17 @@ class Connection {
         tls_->set_verify_mode(ssl::verify_none);
       } else {
         tls_->set_verify_mode(ssl::verify_peer);
-        // Checks the leaf certificate's names (or IP addresses) against the URL's host.
-        tls_->set_verify_callback(ssl::host_name_verification(url.host));
+        // OpenSSL checks the leaf certificate's names (or IP addresses) against the URL's
+        // host during verification, so a mismatch has its own verify result
+        // (X509_V_ERR_HOSTNAME_MISMATCH / X509_V_ERR_IP_ADDRESS_MISMATCH).
+        X509_VERIFY_PARAM* param = SSL_get0_param(tls_->native_handle());
+        const bool set = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str()) == 1
+                               : X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0) == 1;
+        if (!set) {
+          out.error = "cannot set the TLS host name check for " + url.host;
+          return false;
+        }
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
       }
       ec = Await([&](auto handler) {
         tls_->async_handshake(ssl::stream_base::client, std::move(handler));
@@ -147,11 +169,30 @@ class Connection {
         out.timed_out = ec == beast::error::timeout;
         out.error = "TLS handshake with " + Authority() + " failed: ";
         const long verify = SSL_get_verify_result(tls_->native_handle());
+        // OpenSSL's reason code (not its wording) tells a failure retrying cannot fix.
+        const int reason = ec.category() == net::error::get_ssl_category()
+                               ? ERR_GET_REASON(static_cast<unsigned long>(ec.value()))
+                               : 0;
         if (out.timed_out) {
           out.error += "timed out";
-        } else if (verify != X509_V_OK) {
-          out.error += std::string("certificate verification failed: ") +
-                       X509_verify_cert_error_string(verify);
+        } else if (verify != X509_V_OK || reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+          out.permanent = true;
+          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+              !LeafNamesHost(tls_->native_handle(), url.host, is_ip)) {
+            out.error += "certificate verification failed: the certificate is not issued for " +
+                         url.host + "; use the host name the certificate names in url";
+          } else {
+            out.error += std::string("certificate verification failed: ") +
+                         X509_verify_cert_error_string(verify) +
+                         ". If a private CA issued Jira's certificate, set ca_file to that CA's "
+                         "PEM file; if the certificate names another host, use that name in url";
+          }
+        } else if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
+                   reason == SSL_R_HTTP_REQUEST) {
+          // The first bytes back were not a TLS record: a plain-HTTP server on that port.
+          out.permanent = true;
+          out.error += "the server does not speak TLS on this port (" + ec.message() +
+                       "); if Jira is served over plain HTTP there, use http:// in url";
         } else {
           out.error += ec.message();
         }
@@ -171,6 +212,12 @@ class Connection {
     req.set(http::field::user_agent, config_.user_agent);
     req.set(http::field::accept, "application/json");
     if (!config_.authorization.empty()) req.set(http::field::authorization, config_.authorization);
+    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    if (config_.cookie_jar) {
+      if (std::string cookies = config_.cookie_jar->HeaderFor(path); !cookies.empty()) {
+        req.set(http::field::cookie, cookies);
+      }
+    }
     if (request.body) {
       req.set(http::field::content_type, "application/json");
       req.body() = *request.body;
@@ -197,6 +244,18 @@ class Connection {
         r.login_reason = std::string(res["X-Seraph-LoginReason"]);
         r.denied_reason = std::string(res["X-Authentication-Denied-Reason"]);
         r.location = std::string(res[http::field::location]);
+        r.rate_limit.limit = std::string(res["X-RateLimit-Limit"]);
+        r.rate_limit.remaining = std::string(res["X-RateLimit-Remaining"]);
+        r.rate_limit.fill_rate = std::string(res["X-RateLimit-FillRate"]);
+        r.rate_limit.interval_seconds = std::string(res["X-RateLimit-Interval-Seconds"]);
+        r.rate_limit.retry_after = r.retry_after;
+        if (config_.cookie_jar) {
+          std::vector<std::string> set_cookies;
+          auto range = res.equal_range(http::field::set_cookie);
+          for (auto it = range.first; it != range.second; ++it) set_cookies.emplace_back(it->value());
+          r.set_cookie = !set_cookies.empty();
+          config_.cookie_jar->Store(set_cookies, path);
+        }
         keep_alive_ = res.keep_alive();
         out.response = std::move(r);
         return out;
@@ -230,9 +289,11 @@ Result<std::shared_ptr<ConnectionPool>> ConnectionPool::Create(TransportConfig c
   if (pool->config_.url.tls) {
     pool->tls_ = std::make_unique<TlsContext>();
     auto& ctx = pool->tls_->ctx;
-    auto fail = [](std::string what) {
+    // Set-up failures: nothing was sent, so they are configuration errors, not Jira's answer.
+    auto fail = [](std::string what, std::string attribute = "") {
       Error e;
-      e.kind = ErrorKind::kInvalid;
+      e.kind = ErrorKind::kConfig;
+      e.attribute = std::move(attribute);
       e.messages.push_back(std::move(what));
       return e;
     };
@@ -244,7 +305,12 @@ Result<std::shared_ptr<ConnectionPool>> ConnectionPool::Create(TransportConfig c
     if (ec) return fail("cannot load the system trust store: " + ec.message());
     if (!pool->config_.ca_file.empty()) {
       ctx.load_verify_file(pool->config_.ca_file, ec);
-      if (ec) return fail("cannot load ca_file " + pool->config_.ca_file + ": " + ec.message());
+      if (ec) {
+        return fail("cannot load ca_file " + pool->config_.ca_file + ": " + ec.message() +
+                        "; it must be a readable file of PEM certificates (-----BEGIN "
+                        "CERTIFICATE-----)",
+                    "ca_file");
+      }
     }
     ctx.set_verify_mode(pool->config_.insecure_skip_verify ? ssl::verify_none : ssl::verify_peer);
   }
@@ -264,6 +330,30 @@ std::unique_ptr<Connection> ConnectionPool::TakeIdle() {
 void ConnectionPool::GiveBack(std::unique_ptr<Connection> connection) {
   std::lock_guard<std::mutex> lock(mu_);
   if (idle_.size() < config_.max_idle_connections) idle_.push_back(std::move(connection));
+}
+
+bool ConnectionPool::PortSpeaksTls(std::chrono::steady_clock::time_point deadline) {
+  // A short, separate probe: certificate checks off (only the protocol is in question), a
+  // few seconds at most, nothing sent after the handshake.
+  const auto probe_deadline =
+      std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  ssl::context ctx{ssl::context::tls_client};
+  ctx.set_verify_mode(ssl::verify_none);
+  net::io_context ioc{1};
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  tcp::resolver resolver(ioc);
+  error_code ec;
+  auto endpoints = resolver.resolve(config_.url.host, std::to_string(config_.url.port), ec);
+  if (ec) return false;
+  bool ok = false;
+  beast::get_lowest_layer(stream).expires_at(probe_deadline);
+  beast::get_lowest_layer(stream).async_connect(endpoints, [&](error_code c, const tcp::endpoint&) {
+    if (c) return;
+    stream.async_handshake(ssl::stream_base::client, [&](error_code h) { ok = !h; });
+  });
+  ioc.run();
+  beast::get_lowest_layer(stream).socket().close(ec);
+  return ok;
 }
 
 TransportOutcome ConnectionPool::RoundTrip(const HttpRequest& request,
@@ -288,6 +378,14 @@ TransportOutcome ConnectionPool::RoundTrip(const HttpRequest& request,
     if (reused && attempt == 0 && request.idempotent && connection->closed_before_response()) {
       resent = true;
       continue;
+    }
+    // A fresh plain connection that got no HTTP answer: an https server rejects a plain
+    // request by closing or with a TLS alert. Ask the port itself rather than guess.
+    if (!config_.url.tls && !reused && out.request_sent && !out.timed_out &&
+        PortSpeaksTls(deadline)) {
+      out.permanent = true;
+      out.error = "the server at " + config_.url.HostHeader() +
+                  " speaks TLS (HTTPS) but the url says http://; use https:// in url";
     }
     return out;
   }

@@ -13,7 +13,9 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include "provider/jira/cookie_jar.h"
 #include "provider/jira/error.h"
+#include "provider/jira/rate_limiter.h"
 #include "provider/jira/url.h"
 
 namespace jira {
@@ -34,6 +36,8 @@ struct HttpResponse {
   std::string login_reason;   // X-Seraph-LoginReason
   std::string denied_reason;  // X-Authentication-Denied-Reason
   std::string location;       // Location (redirects are reported, never followed)
+  RateLimitHeaders rate_limit;  // X-RateLimit-* and Retry-After (see rate_limiter.h)
+  bool set_cookie = false;      // the answer set cookies (their values stay in the jar)
 };
 
 struct TransportOutcome {
@@ -44,6 +48,9 @@ struct TransportOutcome {
   // The request went out twice: first on a kept-alive connection that closed before any
   // answer, then on a fresh one. The first copy may have been processed.
   bool resent_after_close = false;
+  // Retrying cannot help (certificate not trusted, http/https mismatch); `error` names the
+  // likely fix.
+  bool permanent = false;
 };
 
 struct TransportConfig {
@@ -53,6 +60,12 @@ struct TransportConfig {
   size_t max_idle_connections = 10;
   std::string user_agent;
   std::string authorization;  // full header value; never logged
+  // Paces every request to Jira's rate limit; shared by all pools of the process that talk
+  // to the same Jira as the same user. Null: no pacing.
+  std::shared_ptr<RateLimiter> rate_limiter;
+  // Cookies Jira or its load balancer set (session affinity), sent back on every request to
+  // this origin. Null: no cookies.
+  std::shared_ptr<CookieJar> cookie_jar;
 };
 
 class Connection;
@@ -68,10 +81,14 @@ class ConnectionPool {
 
   // Connections opened so far (for tests and benchmarks: keep-alive reuse is observable).
   uint64_t connections_opened() const { return opened_.load(); }
+  RateLimiter* rate_limiter() const { return config_.rate_limiter.get(); }
 
  private:
   explicit ConnectionPool(TransportConfig config);
   std::unique_ptr<Connection> TakeIdle();
+  // After a plain-HTTP exchange failed without an answer: whether the port completes a TLS
+  // handshake, i.e. the url says http:// for an https server.
+  bool PortSpeaksTls(std::chrono::steady_clock::time_point deadline);
   void GiveBack(std::unique_ptr<Connection> connection);
 
   TransportConfig config_;
