@@ -92,6 +92,10 @@ class Router {
   Response DeleteGrant(Ctx& c);
   Response GetProjectScheme(Ctx& c);
   Response AssignProjectScheme(Ctx& c);
+  Response ListProjects(Ctx& c);
+  Response CreateProject(Ctx& c);
+  Response GetProject(Ctx& c);
+  Response DeleteProject(Ctx& c);
 
   // ---- shared helpers
   // Finds a user from ?username= or ?key=, answering 400/404 like GET /user does.
@@ -107,6 +111,10 @@ class Router {
                    std::vector<std::string>* errors);
   bool ParseGrant(const nlohmann::json& item, Grant* out, std::vector<std::string>* errors);
   bool IsAdmin(const std::string& user_key);
+  // Project JSON as GET /project/{key} (full) or GET /project (list item) gives it.
+  nlohmann::json ProjectJson(const Ctx& c, const Project& p, bool full);
+  // Whether the caller (nullptr = anonymous) holds BROWSE_PROJECTS in the project's scheme.
+  bool CanBrowse(const User* caller, const Project& p);
   bool VersionAtLeast(int major, int minor) const;
 
   Options options_;

@@ -56,6 +56,15 @@ struct Project {
   std::string name;
   std::string lead_key;
   int64_t scheme_id = 0;
+  std::string type_key = "software";  // projectTypeKey
+  int64_t category_id = 0;            // 0 = no category
+  std::string description;
+};
+
+struct ProjectCategory {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
 };
 
 struct Store {
@@ -65,6 +74,7 @@ struct Store {
   std::map<int64_t, Scheme> schemes;
   std::map<int64_t, ProjectRole> roles;
   std::map<int64_t, Project> projects;
+  std::map<int64_t, ProjectCategory> categories;
   std::map<std::string, int> failed_logins;     // by user key
   int64_t next_user_id = 10000;                 // JIRAUSER<n>
   int64_t next_id = 10000;                      // schemes and grants share one counter
@@ -82,6 +92,8 @@ struct Store {
   bool IsMember(const std::string& group, const std::string& user_key);
   // Groups of a user, sorted case-insensitively by name.
   std::vector<const Group*> GroupsOf(const std::string& user_key) const;
+  // A project by numeric id or by key (keys compare case-insensitively, as Jira does).
+  Project* FindProject(const std::string& id_or_key);
 
   nlohmann::json ToJson() const;
   static Store FromJson(const nlohmann::json& j);
