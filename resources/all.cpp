@@ -4,7 +4,7 @@ namespace tfjira {
 
 std::vector<tf::ResourceFactory> AllResources() {
   return {NewUserResource, NewGroupResource, NewGroupMembershipResource,
-          NewPermissionSchemeResource};
+          NewPermissionSchemeResource, NewProjectPermissionSchemeResource};
 }
 
 std::vector<tf::DataSourceFactory> AllDataSources() {

@@ -11,6 +11,7 @@ std::unique_ptr<tf::Resource> NewUserResource();
 std::unique_ptr<tf::Resource> NewGroupResource();
 std::unique_ptr<tf::Resource> NewGroupMembershipResource();
 std::unique_ptr<tf::Resource> NewPermissionSchemeResource();
+std::unique_ptr<tf::Resource> NewProjectPermissionSchemeResource();
 
 std::unique_ptr<tf::DataSource> NewUserDataSource();
 std::unique_ptr<tf::DataSource> NewGroupDataSource();

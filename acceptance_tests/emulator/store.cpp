@@ -79,7 +79,7 @@ Store Store::Seed(const Options& options) {
   grant("DELETE_ISSUES", "projectRole", "10002");
   s.schemes[0] = def;
 
-  s.projects[10000] = {10000, "GL", "GitLab Integration", a.key, 0};
+  s.projects[10000] = {10000, "GL", "GitLab Integration", a.key, 0, "software", 0, ""};
   // Projects asked for with --project KEY=Name, led by the administrator, on the default scheme.
   int64_t next_project = 10001;
   for (const auto& [key, name] : options.projects) {
@@ -241,7 +241,7 @@ Store Store::FromJson(const nlohmann::json& j) {
   for (const auto& jp : j.at("projects")) {
     Project p{jp.at("id").get<int64_t>(), jp.at("key").get<std::string>(),
               jp.at("name").get<std::string>(), jp.at("lead").get<std::string>(),
-              jp.at("scheme").get<int64_t>()};
+              jp.at("scheme").get<int64_t>(), "software", 0, ""};
     // Older state files have no type, category or description.
     p.type_key = jp.value("type", std::string("software"));
     p.category_id = jp.value("category", int64_t{0});
