@@ -11,12 +11,15 @@
 #include "provider/core/cancel.h"
 #include "provider/core/diagnostics.h"
 #include "provider/jira/client.h"
+#include "resources/group_member_cache.h"
 
 namespace tfjira {
 
 // The provider's Configure result, shared by every resource and data source instance.
 struct ProviderData {
   std::shared_ptr<jira::Client> client;
+  // Group member pages shared by the reads of this provider configuration.
+  std::shared_ptr<GroupMemberCache> member_cache = std::make_shared<GroupMemberCache>();
 };
 
 // Holds the client a resource was configured with. An empty std::any (provider
@@ -28,6 +31,8 @@ class JiraAccess {
   // be reached yet.
   std::shared_ptr<jira::Client> Client(const tf::CancelToken& cancel, tf::Diagnostics& diags) const;
   bool configured() const { return data_ != nullptr; }
+  // The provider configuration's group member cache; null until configured.
+  GroupMemberCache* member_cache() const { return data_ ? data_->member_cache.get() : nullptr; }
 
  private:
   std::shared_ptr<const ProviderData> data_;
