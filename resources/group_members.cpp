@@ -5,9 +5,12 @@
 // apply, users removed by hand are added back. Destroy removes exactly the listed members and
 // keeps the group. Usernames compare as Jira compares them (text::EqualsIgnoreCase); the
 // configuration's spelling is kept in state.
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "provider/text/unicode.h"
 #include "resources/all.h"
@@ -19,6 +22,49 @@ namespace tfjira {
 namespace {
 
 using NameSet = std::set<std::string, text::LessIgnoreCase>;
+
+std::vector<std::string> Strings(const tf::Value& set) {
+  std::vector<std::string> out;
+  if (!set.is_known()) return out;
+  for (const auto& v : set.items()) {
+    if (v.is_known()) out.push_back(v.as_string());
+  }
+  return out;
+}
+
+tf::Value StringSet(const std::vector<std::string>& names) {
+  std::vector<tf::Value> items;
+  for (const auto& n : names) items.push_back(tf::Value::String(n));
+  return tf::Value::Set(tf::Type::String(), std::move(items));
+}
+
+// True when both sets hold the same names, ignoring letter case.
+bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  // Not set operator==: that compares elements with std::string's ==, not the set's order.
+  NameSet x(a.begin(), a.end()), y(b.begin(), b.end());
+  if (x.size() != y.size()) return false;
+  for (const auto& name : x) {
+    if (!y.count(name)) return false;
+  }
+  return true;
+}
+
+// Private state: {"listed": [...]}, the usernames the configuration listed at the last
+// apply. Destroy removes exactly those (state itself also holds users added by hand).
+std::string EncodeListed(const std::vector<std::string>& names) {
+  return nlohmann::json{{"listed", names}}.dump();
+}
+
+std::optional<std::vector<std::string>> DecodeListed(const std::string& data) {
+  if (data.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("listed") || !j["listed"].is_array()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& v : j["listed"]) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
 
 tf::Schema MembersSchema() {
   tf::Schema s;
@@ -39,30 +85,15 @@ tf::Schema MembersSchema() {
   };
   group.validators.push_back(tf::NonEmptyString());
   a.push_back(group);
-  a.push_back(RequiredAttr("usernames", tf::Type::Set(tf::Type::String()),
-                           "Usernames (not keys) of every member. Letter case alone is no "
-                           "change. An empty set removes every member."));
+  tf::Attribute usernames = RequiredAttr("usernames", tf::Type::Set(tf::Type::String()),
+                                         "Usernames (not keys) of every member. Letter case "
+                                         "alone is no change. An empty set removes every "
+                                         "member.");
+  usernames.semantic_equal = [](const tf::Value& a, const tf::Value& b) {
+    return a.is_known() && b.is_known() && SameNames(Strings(a), Strings(b));
+  };
+  a.push_back(usernames);
   return s;
-}
-
-std::vector<std::string> Strings(const tf::Value& set) {
-  std::vector<std::string> out;
-  if (!set.is_known()) return out;
-  for (const auto& v : set.items()) {
-    if (v.is_known()) out.push_back(v.as_string());
-  }
-  return out;
-}
-
-tf::Value StringSet(const std::vector<std::string>& names) {
-  std::vector<tf::Value> items;
-  for (const auto& n : names) items.push_back(tf::Value::String(n));
-  return tf::Value::Set(tf::Type::String(), std::move(items));
-}
-
-// True when both sets hold the same names, ignoring letter case.
-bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return NameSet(a.begin(), a.end()) == NameSet(b.begin(), b.end());
 }
 
 class GroupMembersResource final : public tf::Resource {
@@ -99,14 +130,6 @@ class GroupMembersResource final : public tf::Resource {
       resp.diagnostics.AddAttributeWarning(tf::Path().AtName("group"), "Group managed twice",
                                            GroupMemberCache::BothManageWarning(*g));
     }
-    if (req.prior_state.is_null()) return;
-    // Letter case alone is no change: keep the prior spelling when the sets agree.
-    const tf::Value& planned = plan.attr("usernames");
-    const tf::Value& prior = req.prior_state.attr("usernames");
-    if (planned.is_known() && prior.is_known() && planned != prior &&
-        SameNames(Strings(planned), Strings(prior))) {
-      resp.planned_state = plan.WithAttr("usernames", prior);
-    }
   }
 
   void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
@@ -131,6 +154,7 @@ class GroupMembersResource final : public tf::Resource {
     bool settled = Reconcile(*client, group, desired, diags);
     // From here on the group's members may have changed: state must say so.
     resp.state = plan.WithAttr("id", tf::Value::String(group));
+    resp.private_data = EncodeListed(desired);
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -172,6 +196,7 @@ class GroupMembersResource final : public tf::Resource {
     std::vector<std::string> desired = Strings(req.planned_state.attr("usernames"));
     bool settled = Reconcile(*client, group, desired, diags);
     resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
+    resp.private_data = EncodeListed(desired);
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -181,7 +206,9 @@ class GroupMembersResource final : public tf::Resource {
     if (!client) return;
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
     if (auto* cache = jira_.member_cache()) cache->Invalidate(group);
-    for (const auto& name : Strings(req.prior_state.attr("usernames"))) {
+    // Imported resources have no record of the configuration's list: use the state's.
+    auto listed = DecodeListed(req.private_data);
+    for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
       auto removed = client->RemoveUserFromGroup(group, name);
       if (removed.ok() || removed.error().IsNotMember() ||
           removed.error().kind == jira::ErrorKind::kNotFound) {

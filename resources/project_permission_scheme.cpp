@@ -106,7 +106,7 @@ class ProjectPermissionSchemeResource final : public tf::Resource {
     tf::Diagnostics ignored;
     auto client = jira_.Client(req.cancel, ignored);
     if (!client) return;
-    auto project = client->GetProject(*key);
+    auto project = client->GetProjectPermissionScheme(*key);
     if (!project.ok() && project.error().kind == jira::ErrorKind::kNotFound) {
       resp.diagnostics.AddAttributeError(tf::Path().AtName("project_key"), "Project not found",
                                          NoProjectDetail(*key));
@@ -123,20 +123,20 @@ class ProjectPermissionSchemeResource final : public tf::Resource {
     auto scheme_id = ParseSchemeId(tf::GetString(plan, "scheme_id").value_or(""));
     if (!scheme_id) return;  // the validator already said why
 
-    auto project = client->GetProject(key);
-    if (!project.ok()) {
-      ReportProjectError(diags, "Cannot read Jira project \"" + key + "\"", key, project.error());
-      return;
-    }
-    auto before = client->GetProjectPermissionScheme(project->key);
+    // The project's scheme is an administrator's read: it works even for projects the
+    // account may not browse, so it is also the existence check.
+    auto before = client->GetProjectPermissionScheme(key);
     if (!before.ok()) {
       ReportProjectError(diags, "Cannot read the permission scheme of project \"" + key + "\"",
                          key, before.error());
       return;
     }
-    if (!Assign(*client, project->key, *scheme_id, diags)) return;
+    // The key as Jira stores it, when the account may see the project; otherwise as given.
+    auto project = client->GetProject(key);
+    const std::string id = project.ok() ? project->key : key;
+    if (!Assign(*client, id, *scheme_id, diags)) return;
     resp.private_data = EncodePrevious(before->id);
-    resp.state = State(project->key, key, *scheme_id);
+    resp.state = State(id, key, *scheme_id);
   }
 
   void Read(const tf::ReadRequest& req, tf::ReadResponse& resp) override {
@@ -259,7 +259,7 @@ class ProjectPermissionSchemeResource final : public tf::Resource {
                                     std::to_string(scheme_id) + ".");
         return false;
       }
-      auto project = client.GetProject(project_key);
+      auto project = client.GetProjectPermissionScheme(project_key);
       if (!project.ok() && project.error().kind == jira::ErrorKind::kNotFound) {
         diags.AddAttributeError(tf::Path().AtName("project_key"), "Project not found",
                                 NoProjectDetail(project_key));

@@ -113,7 +113,7 @@ class Router {
   bool IsAdmin(const std::string& user_key);
   // Project JSON as GET /project/{key} (full) or GET /project (list item) gives it.
   nlohmann::json ProjectJson(const Ctx& c, const Project& p, bool full);
-  // Whether the caller (nullptr = anonymous) holds BROWSE_PROJECTS in the project's scheme.
+  // Whether the caller (nullptr = anonymous) may view the project under its scheme.
   bool CanBrowse(const User* caller, const Project& p);
   bool VersionAtLeast(int major, int minor) const;
 

@@ -72,7 +72,9 @@ bool Router::CanBrowse(const User* caller, const Project& p) {
   auto scheme = store_.schemes.find(p.scheme_id);
   if (scheme == store_.schemes.end()) return false;
   for (const Grant& g : scheme->second.grants) {
-    if (g.permission != "BROWSE_PROJECTS") continue;
+    // Viewing a project takes Browse Projects or Administer Projects (Jira's ProjectAction
+    // VIEW_PROJECT accepts either).
+    if (g.permission != "BROWSE_PROJECTS" && g.permission != "ADMINISTER_PROJECTS") continue;
     const std::string& t = g.holder_type;
     if (t == "anyone") return true;
     if (!caller) continue;
