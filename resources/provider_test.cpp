@@ -61,7 +61,8 @@ TEST_F(ProviderTest, ListsEveryResourceAndDataSource) {
   EXPECT_EQ(resources, (std::set<std::string>{"jira_user", "jira_group", "jira_group_membership",
                                               "jira_permission_scheme"}));
   EXPECT_EQ(data_sources,
-            (std::set<std::string>{"jira_user", "jira_group", "jira_permission_scheme"}));
+            (std::set<std::string>{"jira_user", "jira_group", "jira_permission_scheme", "jira_project",
+                                   "jira_projects"}));
   EXPECT_EQ(p->TypeName(), "jira");
 }
 
