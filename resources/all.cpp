@@ -4,11 +4,13 @@ namespace tfjira {
 
 std::vector<tf::ResourceFactory> AllResources() {
   return {NewUserResource, NewGroupResource, NewGroupMembershipResource,
-          NewPermissionSchemeResource};
+          NewPermissionSchemeResource, NewProjectPermissionSchemeResource, NewGroupMembersResource,
+          NewPermissionSchemeGrantResource};
 }
 
 std::vector<tf::DataSourceFactory> AllDataSources() {
-  return {NewUserDataSource, NewGroupDataSource, NewPermissionSchemeDataSource};
+  return {NewUserDataSource, NewGroupDataSource, NewPermissionSchemeDataSource,
+          NewProjectDataSource, NewProjectsDataSource};
 }
 
 }  // namespace tfjira

@@ -72,6 +72,11 @@ class GroupMembershipResource final : public tf::Resource {
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
+    if (auto g = tf::GetString(req.proposed_new_state, "group"); g && jira_.member_cache() &&
+        jira_.member_cache()->NoteManager(*g, GroupMemberCache::Manager::kGroupMembership)) {
+      resp.diagnostics.AddAttributeWarning(tf::Path().AtName("group"), "Group managed twice",
+                                           GroupMemberCache::BothManageWarning(*g));
+    }
     if (req.proposed_new_state.is_null() || req.prior_state.is_null()) return;
     tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
     if (plan.attr("group") == req.prior_state.attr("group") &&
@@ -86,6 +91,7 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
                    tf::GetString(req.planned_state, "username").value_or("")};
+    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
     auto added = client->AddUserToGroup(m.group, m.username);
     bool ok = added.ok();
     // A 400 (e.g. already a member) or a lost answer: Jira's state decides.
@@ -109,6 +115,12 @@ class GroupMembershipResource final : public tf::Resource {
     const tf::Value& state = req.current_state;
     MembershipId m{tf::GetString(state, "group").value_or(""),
                    tf::GetString(state, "username").value_or("")};
+    // Usually the group's shared member pages answer; a user missing there (or a failed
+    // fetch) is confirmed by the direct read below before the membership leaves state.
+    if (auto* cache = jira_.member_cache()) {
+      auto members = cache->Get(m.group, [&] { return client->GetAllGroupMembers(m.group, true); });
+      if (members.ok() && members.value()->Contains(m.username)) return;  // state unchanged
+    }
     // The user with its groups answers all three questions at once: a deleted user is a
     // 404, and a deleted group or a removed membership is missing from the list.
     auto user = client->GetUserByName(m.username, /*with_groups=*/true);
@@ -138,6 +150,7 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.prior_state, "group").value_or(""),
                    tf::GetString(req.prior_state, "username").value_or("")};
+    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
     auto removed = client->RemoveUserFromGroup(m.group, m.username);
     if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
       return;  // gone already: the user or the group

@@ -79,6 +79,10 @@ TEST_F(GroupMembershipTest, ReadDetectsEachWayTheMembershipCanGo) {
     if (way == 0) fake_->groups["devs"].clear();
     if (way == 1) fake_->groups.erase("devs");
     if (way == 2) fake_->users.erase("JIRAUSER10500");
+    // The next refresh is a new Terraform command: the provider is configured afresh (its
+    // group member cache lives one configuration).
+    tf::Diagnostics fresh;
+    member_->Configure(DataFor(fake_), fresh);
     auto read = Read(*member_, state);
     EXPECT_FALSE(read.diagnostics.HasError());
     EXPECT_TRUE(read.state.is_null()) << "way " << way;

@@ -12,6 +12,7 @@
 #include "provider/core/cancel.h"
 #include "provider/core/diagnostics.h"
 #include "provider/jira/client.h"
+#include "resources/group_member_cache.h"
 
 namespace tfjira {
 
@@ -21,6 +22,8 @@ struct ProviderData {
   // Read once from serverInfo when the provider is configured; version-dependent behaviour
   // (see SupportsActiveOverRest) is decided from it.
   jira::ServerInfo server;
+  // Group member pages shared by the reads of this provider configuration.
+  std::shared_ptr<GroupMemberCache> member_cache = std::make_shared<GroupMemberCache>();
 };
 
 // Jira's version from serverInfo's versionNumbers ([9, 12, 2]), compared with major.minor.
@@ -42,6 +45,8 @@ class JiraAccess {
   bool configured() const { return data_ != nullptr; }
   // What serverInfo said when the provider was configured; null before that.
   const jira::ServerInfo* Server() const { return data_ ? &data_->server : nullptr; }
+  // The provider configuration's group member cache; null until configured.
+  GroupMemberCache* member_cache() const { return data_ ? data_->member_cache.get() : nullptr; }
 
  private:
   std::shared_ptr<const ProviderData> data_;

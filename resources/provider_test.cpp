@@ -59,9 +59,12 @@ TEST_F(ProviderTest, ListsEveryResourceAndDataSource) {
     EXPECT_FALSE(d.HasError()) << ds->TypeName() << ": " << d.ToString();
   }
   EXPECT_EQ(resources, (std::set<std::string>{"jira_user", "jira_group", "jira_group_membership",
-                                              "jira_permission_scheme"}));
+                                              "jira_permission_scheme", "jira_group_members",
+                                              "jira_permission_scheme_grant",
+                                              "jira_project_permission_scheme"}));
   EXPECT_EQ(data_sources,
-            (std::set<std::string>{"jira_user", "jira_group", "jira_permission_scheme"}));
+            (std::set<std::string>{"jira_user", "jira_group", "jira_permission_scheme", "jira_project",
+                                   "jira_projects"}));
   EXPECT_EQ(p->TypeName(), "jira");
 }
 

@@ -40,7 +40,8 @@ trap cleanup EXIT
 
 # ---- the emulator, on a free port ------------------------------------------------------------
 step "Starting the Jira emulator"
-"$emulator_bin" --listen 127.0.0.1:0 >"$work/emulator.out" 2>"$work/emulator.log" &
+# One project, DEMO, for the walkthrough to put on the GitLab permission scheme.
+"$emulator_bin" --listen 127.0.0.1:0 --project "DEMO=Demo project" >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 first_line=""
 for _ in $(seq 300); do  # up to 30 s for the first complete line
@@ -68,6 +69,7 @@ export JIRA_URL="$jira_url" JIRA_USERNAME=admin JIRA_PASSWORD=admin
 # The integration account's password: random per run, never printed.
 TF_VAR_gitlab_password="demo-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export TF_VAR_gitlab_password
+export TF_VAR_jira_project_keys='["DEMO"]'
 
 cli=""
 if [[ "${TFJ_DEMO_NO_CLI:-}" != 1 ]]; then
@@ -122,6 +124,10 @@ step "$cli_name apply"
 
 step "$cli_name output"
 "$cli" output -no-color
+
+step "Jira's own answer: the permission scheme of project DEMO"
+curl -fsS -u "admin:$JIRA_PASSWORD" "$jira_url/rest/api/2/project/DEMO/permissionscheme"
+echo
 
 step "$cli_name plan -detailed-exitcode (must report no changes)"
 set +e

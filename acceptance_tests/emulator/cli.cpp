@@ -58,6 +58,10 @@ std::string Usage() {
   --seed-user NAME=PASSWORD   create a regular user at start (repeatable)
   --seed-admin NAME=PASSWORD  create another administrator at start (repeatable)
   --group NAME                create a group at start (repeatable)
+  --project KEY=NAME          create a project at start, led by the administrator (repeatable)
+  --scheme-delete-moves-projects
+                              deleting a permission scheme in use moves its projects to the
+                              default scheme instead of being refused
   --state FILE                persist all state to FILE (atomic writes) and reload it on start
   --tls-cert FILE --tls-key FILE   serve https with this PEM certificate chain and key
   --context PATH              serve the API below a context path, e.g. /jira
@@ -175,6 +179,15 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
     } else if (flag == "--group") {
       if (!need()) return CliResult::kError;
       o->groups.push_back(value);
+    } else if (flag == "--project") {
+      if (!need()) return CliResult::kError;
+      std::string key, name;
+      if (!SplitPair(value, '=', &key, &name) || key.empty() || name.empty()) {
+        return bad("expected KEY=NAME");
+      }
+      o->projects.emplace_back(key, name);
+    } else if (flag == "--scheme-delete-moves-projects") {
+      o->scheme_delete_moves_projects = true;
     } else if (flag == "--state") {
       if (!need()) return CliResult::kError;
       o->state_file = value;

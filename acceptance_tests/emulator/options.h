@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace emulator {
@@ -68,6 +69,11 @@ struct Options {
   std::map<std::string, std::string> tokens;  // personal access token -> username
   std::vector<SeedUser> users;                // extra users created at start
   std::vector<std::string> groups;            // extra groups created at start
+  // Extra projects created at start (key, name), led by the administrator.
+  std::vector<std::pair<std::string, std::string>> projects;
+  // What DELETE /permissionscheme/{id} does with a scheme projects still use: false rejects it
+  // (the documented advice is to reassign projects first), true moves them to the default scheme.
+  bool scheme_delete_moves_projects = false;
   std::string version = "9.12.2";
   std::string deployment_type = "Server";     // "Cloud" to test Cloud rejection
   KeyStyle key_style = KeyStyle::kByVersion;

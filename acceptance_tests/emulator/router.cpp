@@ -95,6 +95,10 @@ const std::vector<Router::Route>& Router::Routes() {
        &Router::GetProjectScheme, true},
       {"PUT", "project/{projectKeyOrId}/permissionscheme", A::kStatusEntity,
        &Router::AssignProjectScheme, true},
+      {"GET", "project", A::kAnonymous, &Router::ListProjects, false},
+      {"POST", "project", A::kErrorCollection, &Router::CreateProject, true},
+      {"GET", "project/{projectIdOrKey}", A::kAnonymous, &Router::GetProject, false},
+      {"DELETE", "project/{projectIdOrKey}", A::kErrorCollection, &Router::DeleteProject, true},
   };
   return kRoutes;
 }

@@ -99,6 +99,10 @@ class Router {
   Response ListApplicationRoles(Ctx& c);
   Response GetApplicationRole(Ctx& c);
   Response AssignProjectScheme(Ctx& c);
+  Response ListProjects(Ctx& c);
+  Response CreateProject(Ctx& c);
+  Response GetProject(Ctx& c);
+  Response DeleteProject(Ctx& c);
 
   // ---- shared helpers
   // Finds a user from ?username= or ?key=, answering 400/404 like GET /user does.
@@ -126,6 +130,10 @@ class Router {
   const Application* OverSeats(const std::map<std::string, int64_t>& before);
   Response SeatsExceeded(const Ctx& c, const Application& app);
   nlohmann::json ApplicationRoleJson(const Application& app);
+  // Project JSON as GET /project/{key} (full) or GET /project (list item) gives it.
+  nlohmann::json ProjectJson(const Ctx& c, const Project& p, bool full);
+  // Whether the caller (nullptr = anonymous) may view the project under its scheme.
+  bool CanBrowse(const User* caller, const Project& p);
   bool VersionAtLeast(int major, int minor) const;
 
   Options options_;

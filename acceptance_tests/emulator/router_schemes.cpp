@@ -299,7 +299,17 @@ Response Router::DeleteScheme(Ctx& c) {
     // [INF] The UI forbids it; the REST status and wording are inferred.
     return ErrorCollection(400, {c.T("scheme.default.delete")});
   }
-  // [INF] Projects still using the scheme fall back to the default scheme.
+  // [INF] Neither the REST docs nor jira-api.md say what happens to projects still using the
+  // scheme; the documented advice is to reassign them first, so by default the delete is
+  // refused (and moves nothing). --scheme-delete-moves-projects moves them to the default.
+  if (!options_.scheme_delete_moves_projects) {
+    for (const auto& [pid, p] : store_.projects) {
+      if (p.scheme_id == id) {
+        return ErrorCollection(400, {"Cannot delete a permission scheme that is associated with "
+                                     "one or more projects."});
+      }
+    }
+  }
   for (auto& [pid, p] : store_.projects) {
     if (p.scheme_id == id) p.scheme_id = 0;
   }

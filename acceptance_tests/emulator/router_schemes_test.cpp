@@ -153,6 +153,8 @@ TEST_F(SchemeTest, PutWithoutPermissionsKeepsGrantsAndWithPermissionsReplacesThe
 }
 
 TEST_F(SchemeTest, DeleteSchemeAnd404Afterwards) {
+  options_.scheme_delete_moves_projects = true;
+  Restart();
   int64_t id = CreateScheme("D");
   ASSERT_EQ(Call("PUT", "/rest/api/2/project/GL/permissionscheme", {{"id", id}}).status, 200);
   Response r = Call("DELETE", Path(id));

@@ -116,7 +116,18 @@ Store Store::Seed(const Options& options) {
   grant("DELETE_ISSUES", "projectRole", "10002");
   s.schemes[0] = def;
 
-  s.projects[10000] = {10000, "GL", "GitLab Integration", a.key, 0};
+  s.projects[10000] = {10000, "GL", "GitLab Integration", a.key, 0, "software", 0, ""};
+  // Projects asked for with --project KEY=Name, led by the administrator, on the default scheme.
+  int64_t next_project = 10001;
+  for (const auto& [key, name] : options.projects) {
+    if (s.FindProject(key)) continue;
+    Project p;
+    p.id = next_project++;
+    p.key = key;
+    p.name = name;
+    p.lead_key = a.key;
+    s.projects[p.id] = p;
+  }
   return s;
 }
 
@@ -243,6 +254,19 @@ bool Store::Nest(const std::string& child, const std::string& parent, std::strin
   return true;
 }
 
+Project* Store::FindProject(const std::string& id_or_key) {
+  if (!id_or_key.empty() &&
+      std::all_of(id_or_key.begin(), id_or_key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (id_or_key.size() > 18) return nullptr;
+    auto it = projects.find(std::stoll(id_or_key));
+    return it == projects.end() ? nullptr : &it->second;
+  }
+  for (auto& [id, p] : projects) {
+    if (EqualsIgnoreCase(p.key, id_or_key)) return &p;
+  }
+  return nullptr;
+}
+
 nlohmann::json Store::ToJson() const {
   using nlohmann::json;
   json j;
@@ -281,7 +305,12 @@ nlohmann::json Store::ToJson() const {
   json& jp = j["projects"] = json::array();
   for (const auto& [id, p] : projects) {
     jp.push_back({{"id", p.id}, {"key", p.key}, {"name", p.name}, {"lead", p.lead_key},
-                  {"scheme", p.scheme_id}});
+                  {"scheme", p.scheme_id}, {"type", p.type_key}, {"category", p.category_id},
+                  {"description", p.description}});
+  }
+  json& jc = j["categories"] = json::array();
+  for (const auto& [id, c] : categories) {
+    jc.push_back({{"id", c.id}, {"name", c.name}, {"description", c.description}});
   }
   j["failed_logins"] = failed_logins;
   return j;
@@ -335,8 +364,17 @@ Store Store::FromJson(const nlohmann::json& j) {
   for (const auto& jp : j.at("projects")) {
     Project p{jp.at("id").get<int64_t>(), jp.at("key").get<std::string>(),
               jp.at("name").get<std::string>(), jp.at("lead").get<std::string>(),
-              jp.at("scheme").get<int64_t>()};
+              jp.at("scheme").get<int64_t>(), "software", 0, ""};
+    // Older state files have no type, category or description.
+    p.type_key = jp.value("type", std::string("software"));
+    p.category_id = jp.value("category", int64_t{0});
+    p.description = jp.value("description", std::string());
     s.projects[p.id] = p;
+  }
+  for (const auto& jc : j.value("categories", nlohmann::json::array())) {
+    ProjectCategory c{jc.at("id").get<int64_t>(), jc.at("name").get<std::string>(),
+                      jc.value("description", std::string())};
+    s.categories[c.id] = c;
   }
   s.failed_logins = j.at("failed_logins").get<std::map<std::string, int>>();
   return s;

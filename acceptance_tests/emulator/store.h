@@ -74,6 +74,15 @@ struct Project {
   std::string name;
   std::string lead_key;
   int64_t scheme_id = 0;
+  std::string type_key = "software";  // projectTypeKey
+  int64_t category_id = 0;            // 0 = no category
+  std::string description;
+};
+
+struct ProjectCategory {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
 };
 
 struct Store {
@@ -83,6 +92,7 @@ struct Store {
   std::map<int64_t, Scheme> schemes;
   std::map<int64_t, ProjectRole> roles;
   std::map<int64_t, Project> projects;
+  std::map<int64_t, ProjectCategory> categories;
   std::map<std::string, int> failed_logins;     // by user key
   int64_t next_user_id = 10000;                 // JIRAUSER<n>
   int64_t next_id = 10000;                      // schemes and grants share one counter
@@ -109,6 +119,8 @@ struct Store {
   // Makes `child` a member of `parent`. False (and `error` set) when either is missing, they
   // are the same group, or the link would make a cycle (Crowd refuses those too).
   bool Nest(const std::string& child, const std::string& parent, std::string* error);
+  // A project by numeric id or by key (keys compare case-insensitively, as Jira does).
+  Project* FindProject(const std::string& id_or_key);
 
   nlohmann::json ToJson() const;
   static Store FromJson(const nlohmann::json& j);

@@ -312,6 +312,13 @@ Status Workspace::UpgradeAndRead(const std::string& address, Stored* stored, boo
 
 Status Workspace::Refresh() {
   if (!driver_) return Status::Error("the workspace is not started");
+  // Terraform configures the provider afresh at the start of every command (plan, apply,
+  // refresh, destroy), so whatever a provider keeps per configuration lives one command.
+  {
+    tf::Value config = BuildObject(driver_->Schemas().provider.block, provider_attrs_);
+    Status s = Check(driver_->ConfigureProvider(config, options_.terraform_version), "");
+    if (!s.ok()) return s;
+  }
   for (auto it = state_.begin(); it != state_.end();) {
     bool gone = false;
     Status s = UpgradeAndRead(it->first, &it->second, &gone);

@@ -3,7 +3,8 @@
 # 2. a group;
 # 3. the user in the group;
 # 4. a permission scheme;
-# 5. granting Administer Projects to the group.
+# 5. granting Administer Projects to the group;
+# 5b. (beyond the guide) assigning the scheme to the projects GitLab integrates with.
 
 resource "jira_user" "gitlab" {
   name         = var.gitlab_username
@@ -30,6 +31,15 @@ resource "jira_permission_scheme" "gitlab" {
     holder_type      = "group"
     holder_parameter = jira_group.gitlab_developers.name
   }
+}
+
+# 5b. Put the projects GitLab integrates with on that scheme, so the integration account
+# administers exactly those projects. Destroying puts each project back on its earlier scheme.
+resource "jira_project_permission_scheme" "gitlab" {
+  for_each = toset(var.jira_project_keys)
+
+  project_key = each.value
+  scheme_id   = jira_permission_scheme.gitlab.id
 }
 
 # 6. Hand the credentials to GitLab. With the GitLab provider configured as well, the

@@ -13,3 +13,8 @@ output "permission_scheme_id" {
   description = "Assign this scheme to the Jira projects that GitLab should administer."
   value       = jira_permission_scheme.gitlab.id
 }
+
+output "project_permission_schemes" {
+  description = "The permission scheme id each listed project now uses."
+  value       = { for key, a in jira_project_permission_scheme.gitlab : key => a.scheme_id }
+}

@@ -21,3 +21,9 @@ variable "group_name" {
   type        = string
   default     = "gitlab-developers"
 }
+
+variable "jira_project_keys" {
+  description = "Keys of the Jira projects GitLab integrates with; each is put on the GitLab permission scheme."
+  type        = list(string)
+  default     = []
+}

@@ -65,6 +65,11 @@ class BeastClient final : public Client {
   Result<PermissionScheme> AssignSchemeToProject(std::string_view project_key_or_id,
                                                  int64_t scheme_id) override;
 
+  // projects.cpp
+  Result<Project> GetProject(std::string_view project_key_or_id) override;
+  Result<std::vector<Project>> ListProjects() override;
+  Result<PermissionScheme> GetProjectPermissionScheme(std::string_view project_key_or_id) override;
+
  private:
   struct Call {
     boost::beast::http::verb method;

@@ -93,6 +93,15 @@ class Client {
   virtual Status DeleteGrant(int64_t scheme_id, int64_t grant_id) = 0;
   virtual Result<PermissionScheme> AssignSchemeToProject(std::string_view project_key_or_id,
                                                          int64_t scheme_id) = 0;
+
+  // ---- projects (provider/jira/projects.cpp)
+  // kNotFound when the project does not exist or the caller may not browse it.
+  virtual Result<Project> GetProject(std::string_view project_key_or_id) = 0;
+  // Every project the caller may browse. Jira Server's GET /project is one unpaged array.
+  virtual Result<std::vector<Project>> ListProjects() = 0;
+  // The scheme the project uses, without grants; kNotFound when the project is missing.
+  virtual Result<PermissionScheme> GetProjectPermissionScheme(
+      std::string_view project_key_or_id) = 0;
 };
 
 // The real client over Boost.Beast. Fails only on an unusable configuration (bad URL,

@@ -96,4 +96,16 @@ struct Permission {
   std::string type;  // PROJECT or GLOBAL
 };
 
+// A project as GET /project/{key} describes it.
+struct Project {
+  int64_t id = 0;            // Jira sends it as a string; parsed to a number
+  std::string key;           // as Jira stores it (upper case)
+  std::string name;
+  std::string description;
+  std::string lead;          // the lead's username; empty when Jira did not say
+  std::string project_type_key;  // software, business, service_desk, ...
+  int64_t category_id = 0;   // 0 when the project has no category
+  std::string category_name;
+};
+
 }  // namespace jira

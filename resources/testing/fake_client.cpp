@@ -429,4 +429,37 @@ jira::Result<jira::PermissionScheme> FakeJira::AssignSchemeToProject(std::string
   return NotFound("No projects in the fake");
 }
 
+namespace {
+jira::Project* FindProjectIn(std::map<int64_t, jira::Project>& projects, std::string_view k) {
+  for (auto& [id, p] : projects) {
+    if (std::to_string(id) == k || ToLower(p.key) == ToLower(k)) return &p;
+  }
+  return nullptr;
+}
+}  // namespace
+
+jira::Result<jira::Project> FakeJira::GetProject(std::string_view key_or_id) {
+  FAKE_CALL("GetProject", {});
+  jira::Project* p = FindProjectIn(projects, key_or_id);
+  if (!p) return NotFound("No project could be found with key '" + std::string(key_or_id) + "'.");
+  return *p;
+}
+
+jira::Result<std::vector<jira::Project>> FakeJira::ListProjects() {
+  FAKE_CALL("ListProjects", {});
+  std::vector<jira::Project> out;
+  for (const auto& [id, p] : projects) out.push_back(p);
+  return out;
+}
+
+jira::Result<jira::PermissionScheme> FakeJira::GetProjectPermissionScheme(
+    std::string_view key_or_id) {
+  FAKE_CALL("GetProjectPermissionScheme", {});
+  jira::Project* p = FindProjectIn(projects, key_or_id);
+  if (!p) return NotFound("No project could be found with key '" + std::string(key_or_id) + "'.");
+  jira::PermissionScheme s = schemes[project_schemes[p->id]];
+  s.grants.clear();
+  return s;
+}
+
 }  // namespace tfjira::testing

@@ -89,6 +89,12 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   jira::Result<jira::PermissionGrant> GetGrant(int64_t scheme_id, int64_t grant_id) override;
   jira::Status DeleteGrant(int64_t scheme_id, int64_t grant_id) override;
   jira::Result<jira::PermissionScheme> AssignSchemeToProject(std::string_view, int64_t) override;
+  jira::Result<jira::Project> GetProject(std::string_view key_or_id) override;
+  jira::Result<std::vector<jira::Project>> ListProjects() override;
+  jira::Result<jira::PermissionScheme> GetProjectPermissionScheme(std::string_view key_or_id) override;
+  // Projects for the project calls, by id; `project_schemes` maps a project id to its scheme.
+  std::map<int64_t, jira::Project> projects;
+  std::map<int64_t, int64_t> project_schemes;
 
   static jira::Error NotFound(std::string message);
   static jira::Error Invalid(std::string message, std::map<std::string, std::string> fields = {});

@@ -1,0 +1,2 @@
+# The member list is imported by the group name.
+terraform import jira_group_members.developers gitlab-developers

@@ -1,0 +1,363 @@
+// jira_group_members: the complete, authoritative member list of one group.
+//
+// Members are read from GET /rest/api/2/group/member (50 users a page, includeInactiveUsers=
+// true), the group's direct members. Users added in Jira by hand are removed on the next
+// apply, users removed by hand are added back. Destroy removes exactly the listed members and
+// keeps the group. Usernames compare as Jira compares them (text::EqualsIgnoreCase); the
+// configuration's spelling is kept in state.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "provider/text/unicode.h"
+#include "resources/all.h"
+#include "resources/attributes.h"
+#include "resources/group_member_cache.h"
+#include "resources/jira_access.h"
+
+namespace tfjira {
+namespace {
+
+using NameSet = std::set<std::string, text::LessIgnoreCase>;
+
+std::vector<std::string> Strings(const tf::Value& set) {
+  std::vector<std::string> out;
+  if (!set.is_known()) return out;
+  for (const auto& v : set.items()) {
+    if (v.is_known()) out.push_back(v.as_string());
+  }
+  return out;
+}
+
+tf::Value StringSet(const std::vector<std::string>& names) {
+  std::vector<tf::Value> items;
+  for (const auto& n : names) items.push_back(tf::Value::String(n));
+  return tf::Value::Set(tf::Type::String(), std::move(items));
+}
+
+// True when both sets hold the same names, ignoring letter case.
+bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  // Not set operator==: that compares elements with std::string's ==, not the set's order.
+  NameSet x(a.begin(), a.end()), y(b.begin(), b.end());
+  if (x.size() != y.size()) return false;
+  for (const auto& name : x) {
+    if (!y.count(name)) return false;
+  }
+  return true;
+}
+
+// Private state: {"listed": [...]}, the usernames the configuration listed at the last
+// apply. Destroy removes exactly those (state itself also holds users added by hand).
+std::string EncodeListed(const std::vector<std::string>& names) {
+  return nlohmann::json{{"listed", names}}.dump();
+}
+
+std::optional<std::vector<std::string>> DecodeListed(const std::string& data) {
+  if (data.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("listed") || !j["listed"].is_array()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& v : j["listed"]) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+tf::Schema MembersSchema() {
+  tf::Schema s;
+  s.block.description =
+      "The complete member list of one Jira group. This resource is authoritative: users added "
+      "to the group outside Terraform are removed on the next apply, and users removed by hand "
+      "are added back. Destroying it removes exactly the listed users and keeps the group.\n\n"
+      "Do not combine it with `jira_group_membership` for the same group: the two would undo "
+      "each other on every apply (the provider warns when it sees both in one configuration).";
+  auto& a = s.block.attributes;
+  a.push_back(StableIdAttr("id", "The group name."));
+  tf::Attribute group = RequiredAttr(
+      "group", tf::Type::String(),
+      "The group name. Letter case alone is no change; another group replaces the resource.");
+  group.requires_replace = true;
+  group.semantic_equal = [](const tf::Value& a, const tf::Value& b) {
+    return a.is_known() && b.is_known() && text::EqualsIgnoreCase(a.as_string(), b.as_string());
+  };
+  group.validators.push_back(tf::NonEmptyString());
+  a.push_back(group);
+  tf::Attribute usernames = RequiredAttr("usernames", tf::Type::Set(tf::Type::String()),
+                                         "Usernames (not keys) of every member. Letter case "
+                                         "alone is no change. An empty set removes every "
+                                         "member.");
+  usernames.semantic_equal = [](const tf::Value& a, const tf::Value& b) {
+    return a.is_known() && b.is_known() && SameNames(Strings(a), Strings(b));
+  };
+  a.push_back(usernames);
+  return s;
+}
+
+class GroupMembersResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "jira_group_members"; }
+  tf::Schema GetSchema() const override { return MembersSchema(); }
+  void Configure(const std::any& data, tf::Diagnostics& diags) override {
+    jira_.Configure(data, diags);
+  }
+
+  void ValidateConfig(const tf::ValidateResourceRequest& req,
+                      tf::ValidateResourceResponse& resp) override {
+    const tf::Value& names = req.config.attr("usernames");
+    if (!names.is_known()) return;
+    NameSet seen;
+    for (const auto& v : names.items()) {
+      if (!v.is_known()) continue;
+      if (v.as_string().empty()) {
+        resp.diagnostics.AddAttributeError(tf::Path().AtName("usernames"), "Empty username",
+                                           "Every entry of usernames must name a user.");
+      } else if (!seen.insert(v.as_string()).second) {
+        resp.diagnostics.AddAttributeError(
+            tf::Path().AtName("usernames"), "Duplicate username",
+            "\"" + v.as_string() + "\" is listed twice (Jira ignores letter case in usernames).");
+      }
+    }
+  }
+
+  void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
+    if (req.proposed_new_state.is_null()) return;
+    tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
+    if (auto g = tf::GetString(plan, "group"); g && jira_.member_cache() &&
+        jira_.member_cache()->NoteManager(*g, GroupMemberCache::Manager::kGroupMembers)) {
+      resp.diagnostics.AddAttributeWarning(tf::Path().AtName("group"), "Group managed twice",
+                                           GroupMemberCache::BothManageWarning(*g));
+    }
+  }
+
+  void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    const tf::Value& plan = req.planned_state;
+    resp.state = tf::Value::Null(plan.type());
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    std::string group = tf::GetString(plan, "group").value_or("");
+    auto found = client->GetGroup(group);
+    if (!found.ok()) {
+      if (found.error().kind == jira::ErrorKind::kNotFound) {
+        diags.AddAttributeError(tf::Path().AtName("group"), "Group not found",
+                                "Jira has no group named \"" + group + "\". Create it first, "
+                                "for example with jira_group.");
+      } else {
+        AddJiraError(diags, "Cannot read Jira group \"" + group + "\"", found.error());
+      }
+      return;
+    }
+    std::vector<std::string> desired = Strings(plan.attr("usernames"));
+    bool settled = Reconcile(*client, group, desired, diags);
+    // From here on the group's members may have changed: state must say so.
+    resp.state = plan.WithAttr("id", tf::Value::String(group));
+    resp.private_data = EncodeListed(desired);
+    if (!settled) ReadInto(*client, group, resp.state, diags);
+  }
+
+  void Read(const tf::ReadRequest& req, tf::ReadResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    const tf::Value& state = req.current_state;
+    std::string group = tf::GetString(state, "id").value_or("");
+    std::vector<jira::User> members;
+    auto* cache = jira_.member_cache();
+    auto fetch = [&] { return client->GetAllGroupMembers(group, /*include_inactive=*/true); };
+    if (cache) {
+      auto snapshot = cache->Get(group, fetch);
+      if (snapshot.ok()) {
+        members = snapshot.value()->users;
+      } else if (!Gone(*client, group, snapshot.error(), diags)) {
+        return;
+      } else {
+        resp.state = tf::Value::Null(state.type());
+        return;
+      }
+    } else {
+      auto all = fetch();
+      if (!all.ok()) {
+        if (Gone(*client, group, all.error(), diags)) resp.state = tf::Value::Null(state.type());
+        return;
+      }
+      members = all.value();
+    }
+    resp.state = StateFrom(state, group, members);
+  }
+
+  void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    std::string group = tf::GetString(req.prior_state, "id").value_or("");
+    std::vector<std::string> desired = Strings(req.planned_state.attr("usernames"));
+    bool settled = Reconcile(*client, group, desired, diags);
+    resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
+    resp.private_data = EncodeListed(desired);
+    if (!settled) ReadInto(*client, group, resp.state, diags);
+  }
+
+  void Delete(const tf::DeleteRequest& req, tf::DeleteResponse& resp) override {
+    auto& diags = resp.diagnostics;
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    std::string group = tf::GetString(req.prior_state, "id").value_or("");
+    if (auto* cache = jira_.member_cache()) cache->Invalidate(group);
+    // Imported resources have no record of the configuration's list: use the state's.
+    auto listed = DecodeListed(req.private_data);
+    for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
+      auto removed = client->RemoveUserFromGroup(group, name);
+      if (removed.ok() || removed.error().IsNotMember() ||
+          removed.error().kind == jira::ErrorKind::kNotFound) {
+        continue;  // gone already: the user, the group or the membership
+      }
+      if (MayHaveBeenApplied(removed.error())) {
+        auto user = client->GetUserByName(name, /*with_groups=*/true);
+        if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) continue;
+        if (user.ok() && !InGroup(user.value(), group)) continue;
+      }
+      AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
+                   removed.error());
+      return;
+    }
+  }
+
+  void ImportState(const tf::ImportRequest& req, tf::ImportResponse& resp) override {
+    if (req.id.empty()) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "Import a jira_group_members by the group name, e.g. "
+                                "gitlab-developers.");
+      return;
+    }
+    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id))
+                     .WithAttr("group", tf::Value::String(req.id));
+  }
+
+ private:
+  static bool InGroup(const jira::User& user, const std::string& group) {
+    for (const auto& g : user.groups) {
+      if (text::EqualsIgnoreCase(g, group)) return true;
+    }
+    return false;
+  }
+
+  // True when the group is gone (confirmed by a direct read); otherwise reports the error.
+  static bool Gone(jira::Client& client, const std::string& group, const jira::Error& e,
+                   tf::Diagnostics& diags) {
+    if (e.kind == jira::ErrorKind::kNotFound) {
+      auto g = client.GetGroup(group);
+      if (!g.ok() && g.error().kind == jira::ErrorKind::kNotFound) return true;
+    }
+    AddJiraError(diags, "Cannot read the members of group \"" + group + "\"", e);
+    return false;
+  }
+
+  // Jira's members, spelled as `reference` spells them where the names agree.
+  tf::Value StateFrom(const tf::Value& reference, const std::string& group,
+                      const std::vector<jira::User>& members) const {
+    std::vector<std::string> known = Strings(reference.attr("usernames"));
+    std::vector<std::string> names;
+    for (const auto& u : members) {
+      std::string name = u.name;
+      for (const auto& k : known) {
+        if (text::EqualsIgnoreCase(k, u.name)) name = k;
+      }
+      names.push_back(name);
+    }
+    tf::Value group_value = reference.attr("group").is_known()
+                                ? reference.attr("group")
+                                : tf::Value::String(group);
+    return tf::Value::ObjectOf(GetSchema().ImpliedType(),
+                               {{"id", tf::Value::String(group)},
+                                {"group", group_value},
+                                {"usernames", StringSet(names)}});
+  }
+
+  void ReadInto(jira::Client& client, const std::string& group, tf::Value& state,
+                tf::Diagnostics& diags) {
+    auto all = client.GetAllGroupMembers(group, /*include_inactive=*/true);
+    if (!all.ok()) {
+      AddJiraError(diags, "Cannot read the members of group \"" + group + "\"", all.error());
+      return;
+    }
+    state = StateFrom(state, group, all.value());
+  }
+
+  // Adds and removes users until Jira's direct members are exactly `desired`. A call whose
+  // answer was lost may have happened, so members are listed again and the difference
+  // recomputed (a few rounds) rather than repeating calls blindly. True when settled.
+  bool Reconcile(jira::Client& client, const std::string& group,
+                 const std::vector<std::string>& desired, tf::Diagnostics& diags) {
+    auto* cache = jira_.member_cache();
+    constexpr int kRounds = 4;
+    for (int round = 0; round < kRounds; ++round) {
+      if (cache) cache->Invalidate(group);
+      auto current = client.GetAllGroupMembers(group, /*include_inactive=*/true);
+      if (!current.ok()) {
+        if (MayHaveBeenApplied(current.error()) && round + 1 < kRounds) continue;
+        AddJiraError(diags, "Cannot read the members of group \"" + group + "\"",
+                     current.error());
+        return false;
+      }
+      NameSet have;
+      for (const auto& u : current.value()) have.insert(u.name);
+      NameSet want(desired.begin(), desired.end());
+      bool uncertain = false;
+      for (const auto& name : have) {
+        if (want.count(name)) continue;
+        auto removed = client.RemoveUserFromGroup(group, name);
+        if (removed.ok() || removed.error().IsNotMember()) continue;
+        if (MayHaveBeenApplied(removed.error())) { uncertain = true; continue; }
+        AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
+                     removed.error());
+        return false;
+      }
+      for (const auto& name : want) {
+        if (have.count(name)) continue;
+        auto added = client.AddUserToGroup(group, name);
+        if (added.ok() || added.error().IsAlreadyMember()) continue;
+        if (MayHaveBeenApplied(added.error())) { uncertain = true; continue; }
+        ReportAddError(client, group, name, added.error(), diags);
+        return false;
+      }
+      if (!uncertain) {
+        if (cache) cache->Invalidate(group);
+        return true;
+      }
+    }
+    if (cache) cache->Invalidate(group);
+    diags.AddError("Group members not settled",
+                   "Jira kept failing while the members of group \"" + group +
+                       "\" were changed; run apply again.");
+    return false;
+  }
+
+  // A missing user is the configuration's fault: say so on `usernames`.
+  static void ReportAddError(jira::Client& client, const std::string& group,
+                             const std::string& name, const jira::Error& e,
+                             tf::Diagnostics& diags) {
+    const std::string summary = "Cannot add \"" + name + "\" to group \"" + group + "\"";
+    if (e.kind == jira::ErrorKind::kNotFound || e.kind == jira::ErrorKind::kInvalid) {
+      auto user = client.GetUserByName(name);
+      if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) {
+        diags.AddAttributeError(tf::Path().AtName("usernames"), summary,
+                                "Jira has no user named \"" + name + "\".");
+        return;
+      }
+    }
+    AddJiraError(diags, summary, e);
+  }
+
+  JiraAccess jira_;
+};
+
+}  // namespace
+
+std::unique_ptr<tf::Resource> NewGroupMembersResource() {
+  return std::make_unique<GroupMembersResource>();
+}
+
+}  // namespace tfjira
