@@ -5,6 +5,7 @@
 
 #include "resources/all.h"
 #include "resources/attributes.h"
+#include "resources/fourplusone.h"
 #include "resources/jira_access.h"
 #include "resources/membership_id.h"
 
@@ -40,12 +41,36 @@ bool HasGroup(const jira::User& user, const std::string& group) {
   return false;
 }
 
+// Our id for a membership state, whatever id it was stored with (ours is unchanged by this).
+tf::Value WithOurId(const tf::Value& state, tf::Diagnostics& diags) {
+  if (!state.is_known()) return state;
+  auto group = tf::GetString(state, "group");
+  auto username = tf::GetString(state, "username");
+  if (!group || !username) {
+    diags.AddError("Cannot read jira_group_membership state",
+                   "The state of this jira_group_membership lacks its group or username.");
+    return state;
+  }
+  return state.WithAttr("id", tf::Value::String(EncodeMembershipId({*group, *username})));
+}
+
 class GroupMembershipResource final : public tf::Resource {
  public:
   std::string TypeName() const override { return "jira_group_membership"; }
   tf::Schema GetSchema() const override { return MembershipSchema(); }
   void Configure(const std::any& data, tf::Diagnostics& diags) override {
     jira_.Configure(data, diags);
+  }
+
+  // fourplusone/jira's id is "<username>:<group>"; ours is rebuilt from the username and
+  // group attributes, never parsed from it, since a username may itself contain ':'.
+  void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
+    if (!IsFourplusoneSource(req, "jira_group_membership")) return;
+    resp.accepted = true;
+    resp.state = WithOurId(req.decoded, resp.diagnostics);
+  }
+  void CompleteState(const tf::UpgradeStateRequest& req, tf::UpgradeStateResponse& resp) override {
+    resp.state = WithOurId(req.decoded, resp.diagnostics);
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
