@@ -42,15 +42,11 @@ bool HasGroup(const jira::User& user, const std::string& group) {
 }
 
 // Our id for a membership state, whatever id it was stored with (ours is unchanged by this).
-tf::Value WithOurId(const tf::Value& state, tf::Diagnostics& diags) {
-  if (!state.is_known()) return state;
+// Without both attributes there is nothing to rebuild from: left as it is, for Read.
+tf::Value WithOurId(const tf::Value& state) {
   auto group = tf::GetString(state, "group");
   auto username = tf::GetString(state, "username");
-  if (!group || !username) {
-    diags.AddError("Cannot read jira_group_membership state",
-                   "The state of this jira_group_membership lacks its group or username.");
-    return state;
-  }
+  if (!state.is_known() || !group || !username) return state;
   return state.WithAttr("id", tf::Value::String(EncodeMembershipId({*group, *username})));
 }
 
@@ -67,10 +63,16 @@ class GroupMembershipResource final : public tf::Resource {
   void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
     if (!IsFourplusoneSource(req, "jira_group_membership")) return;
     resp.accepted = true;
-    resp.state = WithOurId(req.decoded, resp.diagnostics);
+    if (!tf::GetString(req.decoded, "group") || !tf::GetString(req.decoded, "username")) {
+      resp.diagnostics.AddError("Invalid moved jira_group_membership state",
+                                "The moved state has no group or username attribute to build the "
+                                "membership from.");
+      return;
+    }
+    resp.state = WithOurId(req.decoded);
   }
   void CompleteState(const tf::UpgradeStateRequest& req, tf::UpgradeStateResponse& resp) override {
-    resp.state = WithOurId(req.decoded, resp.diagnostics);
+    resp.state = WithOurId(req.decoded);
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {

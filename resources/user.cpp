@@ -103,10 +103,10 @@ class UserResource final : public tf::Resource {
   void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
     if (!IsFourplusoneSource(req, "jira_user")) return;
     resp.accepted = true;
-    resp.state = FromForeignState(req.decoded, resp.diagnostics);
+    resp.state = FromForeignState(req.decoded);
   }
   void CompleteState(const tf::UpgradeStateRequest& req, tf::UpgradeStateResponse& resp) override {
-    resp.state = FromForeignState(req.decoded, resp.diagnostics);
+    resp.state = FromForeignState(req.decoded);
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
@@ -312,15 +312,11 @@ class UserResource final : public tf::Resource {
   }
 
   // State another provider wrote (decoded into our type, our extra attributes null): the
-  // key is the id. Jira is not called; the next refresh reads the rest.
-  tf::Value FromForeignState(const tf::Value& decoded, tf::Diagnostics& diags) const {
-    if (!decoded.is_known()) return decoded;
-    if (!decoded.attr("key").is_null() || decoded.attr("id").is_null()) return decoded;
-    if (decoded.attr("name").is_null()) {
-      diags.AddError("Cannot read jira_user state",
-                     "The state of this jira_user has an id but no name.");
-      return decoded;
-    }
+  // key is the id. Jira is not called; the next refresh reads the rest. A state with an id
+  // alone (fresh from an import, where the id may be a username) is left to Read.
+  tf::Value FromForeignState(const tf::Value& decoded) const {
+    if (!decoded.is_known() || !decoded.attr("key").is_null()) return decoded;
+    if (decoded.attr("id").is_null() || decoded.attr("name").is_null()) return decoded;
     return decoded.WithAttr("key", decoded.attr("id"));
   }
 

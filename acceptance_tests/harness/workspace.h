@@ -154,8 +154,8 @@ class Workspace {
     tf::Value state;
     std::string private_data;
     // Set by PutRawState until the next upgrade: the state as stored on disk.
-    std::optional<std::string> raw_json;
-    std::map<std::string, std::string> raw_flatmap;
+    std::optional<std::string> raw_json{};
+    std::map<std::string, std::string> raw_flatmap{};
     int64_t raw_version = 0;
   };
 
