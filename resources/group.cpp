@@ -5,6 +5,7 @@
 #include "provider/core/log.h"
 #include "resources/all.h"
 #include "resources/attributes.h"
+#include "resources/fourplusone.h"
 #include "resources/jira_access.h"
 #include "provider/text/unicode.h"
 
@@ -44,6 +45,16 @@ class GroupResource final : public tf::Resource {
   tf::Schema GetSchema() const override { return GroupSchema(); }
   void Configure(const std::any& data, tf::Diagnostics& diags) override {
     jira_.Configure(data, diags);
+  }
+
+  // fourplusone/jira's jira_group: id and name are the group name, as ours.
+  void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
+    if (!IsFourplusoneSource(req, "jira_group")) return;
+    resp.accepted = true;
+    resp.state = req.decoded;
+    if (resp.state.is_known() && resp.state.attr("id").is_null()) {
+      resp.state = resp.state.WithAttr("id", resp.state.attr("name"));
+    }
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {

@@ -12,6 +12,7 @@
 
 #include "resources/all.h"
 #include "resources/attributes.h"
+#include "resources/fourplusone.h"
 #include "resources/jira_access.h"
 #include "resources/membership_id.h"
 #include "provider/text/unicode.h"
@@ -63,12 +64,38 @@ jira::Result<bool> IsMember(jira::Client& client, const MembershipId& m) {
   return HasGroup(user.value(), m.group);
 }
 
+// Our id for a membership state, whatever id it was stored with (ours is unchanged by this).
+// Without both attributes there is nothing to rebuild from: left as it is, for Read.
+tf::Value WithOurId(const tf::Value& state) {
+  auto group = tf::GetString(state, "group");
+  auto username = tf::GetString(state, "username");
+  if (!state.is_known() || !group || !username) return state;
+  return state.WithAttr("id", tf::Value::String(EncodeMembershipId({*group, *username})));
+}
+
 class GroupMembershipResource final : public tf::Resource {
  public:
   std::string TypeName() const override { return "jira_group_membership"; }
   tf::Schema GetSchema() const override { return MembershipSchema(); }
   void Configure(const std::any& data, tf::Diagnostics& diags) override {
     jira_.Configure(data, diags);
+  }
+
+  // fourplusone/jira's id is "<username>:<group>"; ours is rebuilt from the username and
+  // group attributes, never parsed from it, since a username may itself contain ':'.
+  void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
+    if (!IsFourplusoneSource(req, "jira_group_membership")) return;
+    resp.accepted = true;
+    if (!tf::GetString(req.decoded, "group") || !tf::GetString(req.decoded, "username")) {
+      resp.diagnostics.AddError("Invalid moved jira_group_membership state",
+                                "The moved state has no group or username attribute to build the "
+                                "membership from.");
+      return;
+    }
+    resp.state = WithOurId(req.decoded);
+  }
+  void CompleteState(const tf::UpgradeStateRequest& req, tf::UpgradeStateResponse& resp) override {
+    resp.state = WithOurId(req.decoded);
   }
 
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {

@@ -7,6 +7,7 @@
 #include "provider/core/log.h"
 #include "resources/all.h"
 #include "resources/attributes.h"
+#include "resources/fourplusone.h"
 #include "resources/jira_access.h"
 #include "resources/validators.h"
 #include "provider/text/unicode.h"
@@ -59,6 +60,18 @@ tf::Schema UserSchema() {
       "When omitted, Jira generates a random password.");
   password.sensitive = true;
   a.push_back(password);
+  tf::Attribute password_wo = OptionalAttr(
+      "password_wo", tf::Type::String(),
+      "The password, write-only (Terraform 1.11 and later): set on create, and set again "
+      "whenever `password_wo_version` changes. It never reaches plan or state. Conflicts with "
+      "`password`.");
+  password_wo.sensitive = true;
+  password_wo.write_only = true;
+  a.push_back(password_wo);
+  a.push_back(OptionalAttr(
+      "password_wo_version", tf::Type::Number(),
+      "Any value; changing it sets the password from `password_wo` again, in place. Terraform "
+      "cannot compare write-only values, so this is how a rotation is requested."));
   tf::Attribute active = OptionalAttr(
       "active", tf::Type::Bool(),
       "Whether the user may log in. Default `true`. Jira before 8.3 cannot change it over "
@@ -126,6 +139,26 @@ class UserResource final : public tf::Resource {
     jira_.Configure(data, diags);
   }
 
+  void ValidateConfig(const tf::ValidateResourceRequest& req,
+                      tf::ValidateResourceResponse& resp) override {
+    if (!req.config.attr("password").is_null() && !req.config.attr("password_wo").is_null()) {
+      resp.diagnostics.AddAttributeError(
+          tf::Path().AtName("password_wo"), "Conflicting password attributes",
+          "Set either password or password_wo, not both. password_wo keeps the password out of "
+          "plan and state (Terraform 1.11 and later).");
+    }
+  }
+
+  // fourplusone/jira's jira_user: id is the user key; name, email and display_name match.
+  void MoveState(const tf::MoveStateRequest& req, tf::MoveStateResponse& resp) override {
+    if (!IsFourplusoneSource(req, "jira_user")) return;
+    resp.accepted = true;
+    resp.state = FromForeignState(req.decoded);
+  }
+  void CompleteState(const tf::UpgradeStateRequest& req, tf::UpgradeStateResponse& resp) override {
+    resp.state = FromForeignState(req.decoded);
+  }
+
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
     if (req.proposed_new_state.is_null()) return;  // destroy
     tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
@@ -162,6 +195,7 @@ class UserResource final : public tf::Resource {
     nu.email = tf::GetString(plan, "email").value_or("");
     nu.display_name = tf::GetString(plan, "display_name").value_or(nu.name);
     nu.password = tf::GetString(plan, "password");
+    if (!nu.password) nu.password = tf::GetString(req.config, "password_wo");  // write-only
     if (nu.password) tf::log::RegisterSecret(*nu.password);  // never in a log line
     nu.notify = tf::GetBool(plan, "notify").value_or(false);
 
@@ -269,7 +303,8 @@ class UserResource final : public tf::Resource {
       any = true;
     }
     // Until every step succeeds, state describes Jira with the prior password.
-    tf::Value reference = plan.WithAttr("password", prior.attr("password"));
+    tf::Value reference = plan.WithAttr("password", prior.attr("password"))
+                              .WithAttr("password_wo_version", prior.attr("password_wo_version"));
     if (any) {
       auto updated = client->UpdateUser(key, changes);
       if (!updated.ok()) {
@@ -294,6 +329,18 @@ class UserResource final : public tf::Resource {
       }
     }
     resp.state = resp.state.WithAttr("password", password);
+    // The write-only password is only in the config; a new version sets it again.
+    const tf::Value& password_wo = req.config.attr("password_wo");
+    if (changed("password_wo_version") && password_wo.is_known()) {
+      tf::log::RegisterSecret(password_wo.as_string());
+      auto set = client->SetPassword(key, password_wo.as_string());
+      if (!set.ok()) {
+        AddJiraError(diags, "Cannot change the password of Jira user \"" + key + "\"",
+                     set.error(), kUserFields);
+        return;  // state keeps the prior version, so the next apply tries again
+      }
+    }
+    resp.state = resp.state.WithAttr("password_wo_version", plan.attr("password_wo_version"));
   }
 
   void Delete(const tf::DeleteRequest& req, tf::DeleteResponse& resp) override {
@@ -349,7 +396,17 @@ class UserResource final : public tf::Resource {
          {"display_name", tf::Value::String(u.display_name)},
          {"password", password},
          {"active", tf::Value::Bool(u.active)},
-         {"notify", notify}});
+         {"notify", notify},
+         {"password_wo_version", reference.attr("password_wo_version")}});
+  }
+
+  // State another provider wrote (decoded into our type, our extra attributes null): the
+  // key is the id. Jira is not called; the next refresh reads the rest. A state with an id
+  // alone (fresh from an import, where the id may be a username) is left to Read.
+  tf::Value FromForeignState(const tf::Value& decoded) const {
+    if (!decoded.is_known() || !decoded.attr("key").is_null()) return decoded;
+    if (decoded.attr("id").is_null() || decoded.attr("name").is_null()) return decoded;
+    return decoded.WithAttr("key", decoded.attr("id"));
   }
 
   // After a failed step, replaces `state` with what Jira now holds (when it can be read).

@@ -113,8 +113,12 @@ void PrintPlan(Workspace& ws, const std::vector<PlannedChange>& changes) {
     const tf::Schema* schema = ws.driver().ResourceSchema(c.type);
     const tf::Value& shown = c.action == Action::kDelete ? c.prior : c.planned;
     for (const auto& [name, value] : shown.attributes()) {
-      if (value.is_null()) continue;
       const tf::Attribute* attr = schema != nullptr ? schema->block.FindAttribute(name) : nullptr;
+      if (attr != nullptr && attr->write_only && !c.config.attr(name).is_null()) {
+        std::cout << "      " << name << " = (write-only attribute)\n";  // as Terraform 1.11 shows it
+        continue;
+      }
+      if (value.is_null()) continue;
       bool sensitive = attr != nullptr && attr->sensitive;
       std::cout << "      " << name << " = " << (sensitive ? "(sensitive value)" : Render(value)) << "\n";
     }
@@ -195,7 +199,8 @@ bool Walkthrough(const Flags& flags) {
                  {{"name", tf::Value::String("gitlab")},
                   {"email", tf::Value::String("gitlab@example.com")},
                   {"display_name", tf::Value::String("GitLab integration")},
-                  {"password", tf::Value::String(password)}});
+                  {"password_wo", tf::Value::String(password)},
+                  {"password_wo_version", tf::Value::Int(1)}});
   ws.SetResource("jira_group", "gitlab_developers", {{"name", tf::Value::String("gitlab-developers")}});
   ws.SetResource("jira_group_membership", "gitlab",
                  {{"group", Ref("jira_group.gitlab_developers", "name")},
@@ -218,7 +223,6 @@ bool Walkthrough(const Flags& flags) {
   if (Status s = ws.Apply(); !s.ok()) return Fail("apply", s);
   std::cout << "Apply complete! Resources: " << ws.Addresses().size() << " added, 0 changed, 0 destroyed.\n\n";
   std::cout << "Outputs:\n\n";
-  std::cout << "password = <sensitive>\n";
   std::cout << "permission_scheme_id = \"" << ws.AttrString("jira_permission_scheme.gitlab", "id") << "\"\n";
   std::cout << "username = \"" << ws.AttrString("jira_user.gitlab", "name") << "\"\n";
 

@@ -27,7 +27,7 @@ TEST(DemoTest, FallbackWalkthroughRunsThroughTheHarness) {
   // The plan of the seed: four objects, the password never shown.
   EXPECT_THAT(r.out, HasSubstr("+ resource \"jira_user\" \"gitlab\""));
   EXPECT_THAT(r.out, HasSubstr("+ resource \"jira_permission_scheme\" \"gitlab\""));
-  EXPECT_THAT(r.out, HasSubstr("password = (sensitive value)"));
+  EXPECT_THAT(r.out, HasSubstr("password_wo = (write-only attribute)"));
   EXPECT_THAT(r.out, HasSubstr("Plan: 4 to add, 0 to change, 0 to destroy."));
   EXPECT_THAT(r.out, HasSubstr("username = \"gitlab\""));
   // The objects as Jira holds them after apply.
@@ -54,7 +54,8 @@ TEST(DemoCliTest, WalkthroughRunsWithTheTerraformCli) {
   EXPECT_THAT(r.out, HasSubstr("init (provider from the filesystem mirror"));
   EXPECT_THAT(r.out, HasSubstr("Installing tfjira/jira v0.1.0"));
   EXPECT_THAT(r.out, HasSubstr("Apply complete! Resources: 4 added, 0 changed, 0 destroyed."));
-  EXPECT_THAT(r.out, HasSubstr("password = <sensitive>"));
+  EXPECT_THAT(r.out, HasSubstr("username = \"gitlab\""));
+  EXPECT_THAT(r.out, Not(HasSubstr("password = ")));  // write-only: no output holds it
   EXPECT_THAT(r.out, HasSubstr("No changes."));
   EXPECT_THAT(r.out, HasSubstr("Destroy complete! Resources: 4 destroyed."));
   EXPECT_THAT(r.out, HasSubstr("Demo complete: used the "));

@@ -53,14 +53,15 @@ TEST(DocsTest, EveryResourceAndDataSourceHasAPageWithExampleAndImport) {
   auto input = DescribeProvider(*provider);
   for (const char* type : {"jira_user", "jira_group", "jira_group_membership", "jira_permission_scheme"}) {
     ASSERT_TRUE(input.resources.contains(type)) << type << " is not served by the provider";
-    const std::string& page = files["resources/" + std::string(type) + ".md"];
+    // Registry page names drop the provider prefix: docs/resources/user.md for jira_user.
+    const std::string& page = files["resources/" + PageName("jira", type) + ".md"];
     EXPECT_THAT(page, ::testing::HasSubstr("## Example Usage\n\n```terraform\n")) << type;
     EXPECT_THAT(page, ::testing::HasSubstr("## Import\n")) << type;
     EXPECT_THAT(page, ::testing::HasSubstr("terraform import " + std::string(type) + ".")) << type;
   }
   for (const char* type : {"jira_user", "jira_group", "jira_permission_scheme"}) {
     ASSERT_TRUE(input.data_sources.contains(type)) << type << " data source is not served by the provider";
-    EXPECT_THAT(files["data-sources/" + std::string(type) + ".md"],
+    EXPECT_THAT(files["data-sources/" + PageName("jira", type) + ".md"],
                 ::testing::HasSubstr("data \"" + std::string(type) + "\""));
   }
 }

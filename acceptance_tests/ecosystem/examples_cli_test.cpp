@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "acceptance_tests/ecosystem/command.h"
 #include "provider/jira/client.h"
@@ -75,8 +77,26 @@ TEST(ExamplesCliTest, GitlabIntegrationInitApplyPlanEmptyDestroy) {
   auto outputs = nlohmann::json::parse(output.out, nullptr, false);
   ASSERT_FALSE(outputs.is_discarded()) << output.out;
   EXPECT_EQ(outputs["username"]["value"], "gitlab");
-  EXPECT_EQ(outputs["password"]["sensitive"], true);
-  EXPECT_EQ(outputs["password"]["value"], password);
+  // The password is write-only from an ephemeral variable: no output, nothing in state, and
+  // it signs in to Jira.
+  EXPECT_FALSE(outputs.contains("password"));
+  std::ifstream state_file(work + "/terraform.tfstate");
+  std::stringstream state;
+  state << state_file.rdbuf();
+  EXPECT_THAT(state.str(), HasSubstr("password_wo_version"));
+  EXPECT_THAT(state.str(), ::testing::Not(HasSubstr(password)));
+  {
+    jira::ClientConfig as_gitlab;
+    as_gitlab.base_url = emulator->url();
+    as_gitlab.username = "gitlab";
+    as_gitlab.password = password;
+    as_gitlab.max_retries = 0;
+    auto client = jira::NewBeastClient(as_gitlab);
+    ASSERT_TRUE(client.ok());
+    auto me = client.value()->GetMyself();
+    ASSERT_TRUE(me.ok()) << me.error().Message();
+    EXPECT_EQ(me->name, "gitlab");
+  }
 
   // Jira holds what the walkthrough describes.
   auto user = jira->GetUserByName("gitlab", /*with_groups=*/true);

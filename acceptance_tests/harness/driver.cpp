@@ -82,6 +82,7 @@ tf::Attribute FromAttribute(const AttrMsg& a, tf::Diagnostics& diags, const std:
   attr.sensitive = a.sensitive();
   attr.deprecated = a.deprecated();
   attr.deprecation_message = a.deprecation_message();
+  attr.write_only = a.write_only();
   if (!a.type().empty()) {
     std::string error;
     auto type = tf::Type::FromJson(a.type(), &error);
@@ -177,6 +178,7 @@ struct Proto<5> {
   using Apply = tfplugin5::ApplyResourceChange;
   using Import = tfplugin5::ImportResourceState;
   using ReadData = tfplugin5::ReadDataSource;
+  using Move = tfplugin5::MoveResourceState;
   static std::unique_ptr<Stub> NewStub(std::shared_ptr<grpc::Channel> c) { return tfplugin5::Provider::NewStub(c); }
   static grpc::Status GetSchema(Stub& s, grpc::ClientContext* c, const Schema::Request& q, Schema::Response* r) { return s.GetSchema(c, q, r); }
   static grpc::Status ValidateProviderConfig(Stub& s, grpc::ClientContext* c, const ValidateProvider::Request& q, ValidateProvider::Response* r) { return s.PrepareProviderConfig(c, q, r); }
@@ -207,6 +209,7 @@ struct Proto<6> {
   using Apply = tfplugin6::ApplyResourceChange;
   using Import = tfplugin6::ImportResourceState;
   using ReadData = tfplugin6::ReadDataSource;
+  using Move = tfplugin6::MoveResourceState;
   static std::unique_ptr<Stub> NewStub(std::shared_ptr<grpc::Channel> c) { return tfplugin6::Provider::NewStub(c); }
   static grpc::Status GetSchema(Stub& s, grpc::ClientContext* c, const Schema::Request& q, Schema::Response* r) { return s.GetProviderSchema(c, q, r); }
   static grpc::Status ValidateProviderConfig(Stub& s, grpc::ClientContext* c, const ValidateProvider::Request& q, ValidateProvider::Response* r) { return s.ValidateProviderConfig(c, q, r); }
@@ -282,6 +285,7 @@ class DriverImpl final : public Driver {
       out.data_sources[name] = FromSchema(schema, out.diagnostics, "data." + name);
     }
     out.plan_destroy = resp.server_capabilities().plan_destroy();
+    out.move_resource_state = resp.server_capabilities().move_resource_state();
     return out;
   }
 
@@ -322,6 +326,7 @@ class DriverImpl final : public Driver {
     typename T::ValidateResource::Response resp;
     req.set_type_name(type);
     ToDynamic(config, schema->ImpliedType(), req.mutable_config());
+    req.mutable_client_capabilities()->set_write_only_attributes_allowed(write_only_allowed_);
     auto ctx = Context();
     grpc::Status s = T::ValidateResourceConfig(*stub_, ctx.get(), req, &resp);
     if (!s.ok()) {
@@ -333,6 +338,41 @@ class DriverImpl final : public Driver {
 
   StateResult UpgradeResourceState(const std::string& type, int64_t version,
                                    const std::string& raw_json) override {
+    return Upgrade(type, version, raw_json, {});
+  }
+
+  StateResult UpgradeFlatmapState(const std::string& type, int64_t version,
+                                  const std::map<std::string, std::string>& flatmap) override {
+    return Upgrade(type, version, "", flatmap);
+  }
+
+  void SetWriteOnlyAttributesAllowed(bool allowed) override { write_only_allowed_ = allowed; }
+
+  StateResult MoveResourceState(const MoveSource& source, const std::string& target_type) override {
+    StateResult out;
+    const tf::Schema* schema = ResourceSchemaOrError(target_type, out.diagnostics);
+    if (schema == nullptr) return out;
+    typename T::Move::Request req;
+    typename T::Move::Response resp;
+    req.set_source_provider_address(source.provider_address);
+    req.set_source_type_name(source.type_name);
+    req.set_source_schema_version(source.schema_version);
+    req.mutable_source_state()->set_json(source.raw_json);
+    req.set_target_type_name(target_type);
+    auto ctx = Context();
+    grpc::Status s = stub_->MoveResourceState(ctx.get(), req, &resp);
+    if (!s.ok()) {
+      AddRpcError(s, T::kClient, "MoveResourceState", out.diagnostics);
+      return out;
+    }
+    out.diagnostics = FromDiags(resp.diagnostics());
+    out.state = FromDynamic(resp.target_state(), schema->ImpliedType(), "moved state", out.diagnostics);
+    return out;
+  }
+
+ private:
+  StateResult Upgrade(const std::string& type, int64_t version, const std::string& raw_json,
+                      const std::map<std::string, std::string>& flatmap) {
     StateResult out;
     const tf::Schema* schema = ResourceSchemaOrError(type, out.diagnostics);
     if (schema == nullptr) return out;
@@ -340,7 +380,11 @@ class DriverImpl final : public Driver {
     typename T::Upgrade::Response resp;
     req.set_type_name(type);
     req.set_version(version);
-    req.mutable_raw_state()->set_json(raw_json);
+    if (flatmap.empty()) {
+      req.mutable_raw_state()->set_json(raw_json);
+    } else {
+      for (const auto& [k, v] : flatmap) (*req.mutable_raw_state()->mutable_flatmap())[k] = v;
+    }
     auto ctx = Context();
     grpc::Status s = stub_->UpgradeResourceState(ctx.get(), req, &resp);
     if (!s.ok()) {
@@ -352,6 +396,8 @@ class DriverImpl final : public Driver {
     return out;
   }
 
+
+ public:
   StateResult ReadResource(const std::string& type, const tf::Value& current,
                            const std::string& private_data) override {
     StateResult out;
@@ -523,6 +569,7 @@ class DriverImpl final : public Driver {
 
   std::unique_ptr<typename T::Stub> stub_;
   std::optional<ProviderSchemas> schemas_;
+  bool write_only_allowed_ = true;  // Terraform 1.11+ announces it
 };
 
 }  // namespace

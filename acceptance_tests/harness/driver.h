@@ -23,6 +23,7 @@ struct ProviderSchemas {
   std::map<std::string, tf::Schema> resources;
   std::map<std::string, tf::Schema> data_sources;
   bool plan_destroy = false;
+  bool move_resource_state = false;
   tf::Diagnostics diagnostics;
 };
 
@@ -38,6 +39,14 @@ struct StateResult {
   tf::Value state;
   std::string private_data;
   tf::Diagnostics diagnostics;
+};
+
+// The source of a `moved` block whose resource another provider (or type) wrote.
+struct MoveSource {
+  std::string provider_address;  // e.g. "registry.terraform.io/fourplusone/jira"
+  std::string type_name;
+  int64_t schema_version = 0;
+  std::string raw_json;
 };
 
 struct ImportedObject {
@@ -71,6 +80,14 @@ class Driver {
   virtual tf::Diagnostics ValidateResourceConfig(const std::string& type, const tf::Value& config) = 0;
   virtual StateResult UpgradeResourceState(const std::string& type, int64_t version,
                                            const std::string& raw_json) = 0;
+  // UpgradeResourceState with a pre-0.12 flatmap RawState.
+  virtual StateResult UpgradeFlatmapState(const std::string& type, int64_t version,
+                                          const std::map<std::string, std::string>& flatmap) = 0;
+  // MoveResourceState (Terraform 1.8+ `moved` blocks across types or providers).
+  virtual StateResult MoveResourceState(const MoveSource& source, const std::string& target_type) = 0;
+  // What ValidateResourceConfig announces in client_capabilities.write_only_attributes_allowed
+  // (true, as Terraform 1.11+ does, until set otherwise).
+  virtual void SetWriteOnlyAttributesAllowed(bool allowed) = 0;
   virtual StateResult ReadResource(const std::string& type, const tf::Value& current_state,
                                    const std::string& private_data) = 0;
   virtual PlanResult PlanResourceChange(const std::string& type, const tf::Value& prior_state,

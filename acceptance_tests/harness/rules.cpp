@@ -101,6 +101,10 @@ Value ProposedNewNested(const tf::NestedBlock& nb, const Value& prior, const Val
 
 void PlanValidValue(const tf::Attribute& attr, const Value& prior, const Value& config,
                     const Value& planned, const tf::Path& path, std::vector<std::string>& errs) {
+  if (attr.write_only) {  // Terraform 1.11: never planned, whatever the config says
+    if (!planned.is_null()) errs.push_back(Err(path, "planned value for write-only attribute is not null"));
+    return;
+  }
   if (planned == config) return;
   if (!prior.is_null() && !config.is_null() && planned == prior) return;
   if (attr.computed && !attr.optional) return;
@@ -505,6 +509,36 @@ std::vector<std::string> DiffValues(const Value& before, const Value& after) {
   std::vector<std::string> out;
   Diff(before, after, tf::Path(), out);
   return out;
+}
+
+std::optional<std::string> FindWriteOnlyValue(const tf::Block& schema, const Value& value) {
+  if (!value.is_known()) return std::nullopt;
+  for (const auto& a : schema.attributes) {
+    if (a.write_only && !value.attr(a.name).is_null()) return CtyPath(tf::Path().AtName(a.name));
+  }
+  for (const auto& nb : schema.block_types) {
+    const Value& v = value.attr(nb.type_name);
+    if (!v.is_known() || !nb.block) continue;
+    const tf::Path p = tf::Path().AtName(nb.type_name);
+    std::vector<std::pair<tf::Path, Value>> objects;
+    switch (nb.nesting) {
+      case tf::Nesting::kSingle:
+      case tf::Nesting::kGroup: objects.emplace_back(p, v); break;
+      case tf::Nesting::kList:
+      case tf::Nesting::kSet:
+        for (size_t i = 0; i < v.items().size(); ++i) {
+          objects.emplace_back(p.AtIndex(static_cast<int64_t>(i)), v.items()[i]);
+        }
+        break;
+      case tf::Nesting::kMap:
+        for (const auto& [k, item] : v.map_items()) objects.emplace_back(p.AtKey(k), item);
+        break;
+    }
+    for (const auto& [path, object] : objects) {
+      if (auto inner = FindWriteOnlyValue(*nb.block, object)) return CtyPath(path) + *inner;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace tfj::harness

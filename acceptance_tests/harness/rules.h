@@ -31,6 +31,10 @@ std::vector<std::string> AssertObjectCompatible(const tf::Block& schema, const t
 // The cty-style path of the first unknown value inside `value` (".a.b[0]"), if any.
 std::optional<std::string> FindUnknown(const tf::Value& value);
 
+// Terraform 1.11's check on every object a provider returns (plan, apply, read, import,
+// upgrade, move): the cty-style path of the first write-only attribute that is not null.
+std::optional<std::string> FindWriteOnlyValue(const tf::Block& schema, const tf::Value& value);
+
 // cty's Path.Apply: the value at `path`, or nullopt when the path does not exist (an
 // attribute the type lacks, an index out of range, or a step through a null value).
 std::optional<tf::Value> ApplyPath(const tf::Value& value, const tf::Path& path);

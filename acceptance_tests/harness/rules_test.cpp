@@ -150,5 +150,26 @@ TEST(RulesTest, ApplyPathFindsOnlyExistingPaths) {
   EXPECT_EQ(CtyPath(tf::Path().AtName("a").AtIndex(0).AtKey("k")), ".a[0][\"k\"]");
 }
 
+TEST(RulesTest, WriteOnlyValuesMustComeBackNull) {
+  tf::Block b = ThingBlock();
+  tf::Attribute secret = StringAttr("secret", false, true, false);
+  secret.write_only = true;
+  b.attributes.push_back(secret);
+  b.block_types[0].block->attributes.push_back(secret);
+  tf::Type tag = b.block_types[0].block->ImpliedType();
+  Value config = Obj(b, {{"name", Value::String("a")}, {"secret", Value::String("s")}});
+  Value planned_null = config.WithAttr("secret", Value::Null(tf::Type::String()));
+  EXPECT_TRUE(AssertPlanValid(b, Value::Null(b.ImpliedType()), config, planned_null).empty());
+  auto errs = AssertPlanValid(b, Value::Null(b.ImpliedType()), config, config);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0], ".secret: planned value for write-only attribute is not null");
+
+  EXPECT_FALSE(FindWriteOnlyValue(b, planned_null));
+  EXPECT_EQ(FindWriteOnlyValue(b, config), ".secret");
+  Value nested = planned_null.WithAttr(
+      "tag", Value::Set(tag, {Value::ObjectOf(tag, {{"key", Value::String("k")}, {"secret", Value::String("x")}})}));
+  EXPECT_EQ(FindWriteOnlyValue(b, nested), ".tag[0].secret");
+}
+
 }  // namespace
 }  // namespace tfj::harness

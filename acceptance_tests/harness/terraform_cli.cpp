@@ -65,9 +65,13 @@ Status TerraformCli::Setup() {
     // passing command proves it used our protocol 5 process.
     std::ofstream(cli_config_) << "provider_installation {\n  direct {}\n}\n";
   } else {
-    std::ofstream(cli_config_) << "provider_installation {\n  dev_overrides {\n    "
-                               << HclString(options_.provider_source) << " = " << HclString(bin_dir)
-                               << "\n  }\n  direct {}\n}\n";
+    std::ofstream config(cli_config_);
+    config << "provider_installation {\n  dev_overrides {\n";
+    config << "    " << HclString(options_.provider_source) << " = " << HclString(bin_dir) << "\n";
+    for (const auto& source : options_.extra_provider_sources) {
+      config << "    " << HclString(source) << " = " << HclString(bin_dir) << "\n";
+    }
+    config << "  }\n  direct {}\n}\n";
   }
   if (options_.protocol == 5) {
     Status status;
@@ -96,7 +100,19 @@ CliResult TerraformCli::Run(const std::vector<std::string>& args) {
   po.env["CHECKPOINT_DISABLE"] = "1";
   po.env["TF_INPUT"] = "0";
   po.unset_env = {"TF_REATTACH_PROVIDERS", "TF_CLI_ARGS", "TF_WORKSPACE", "TF_DATA_DIR"};
-  if (debug_provider_) po.env["TF_REATTACH_PROVIDERS"] = debug_provider_->reattach()->json;
+  if (debug_provider_) {
+    std::string reattach = debug_provider_->reattach()->json;
+    if (!options_.extra_provider_sources.empty()) {
+      // The same process under each extra address (the value is keyed by provider address).
+      nlohmann::json doc = nlohmann::json::parse(reattach, nullptr, false);
+      if (doc.is_object() && doc.size() == 1) {
+        nlohmann::json entry = doc.begin().value();
+        for (const auto& source : options_.extra_provider_sources) doc[source] = entry;
+        reattach = doc.dump();
+      }
+    }
+    po.env["TF_REATTACH_PROVIDERS"] = reattach;
+  }
   std::string out_file = dir_ + "/.stdout";
   std::string err_file = dir_ + "/.stderr";
   po.stdout_file = out_file;

@@ -40,6 +40,9 @@ struct TerraformCliOptions {
   std::string provider_source = "registry.terraform.io/tfjira/tfjtest";
   int protocol = 6;             // 6: dev_overrides; 5: reattach with --debug --protocol 5
   std::map<std::string, std::string> env;  // extra environment (terraform and the provider)
+  // More provider addresses served by the same binary (dev_overrides / reattach), e.g. a
+  // provider named only by state that is being migrated away from.
+  std::vector<std::string> extra_provider_sources;
   std::chrono::seconds timeout{300};
 };
 

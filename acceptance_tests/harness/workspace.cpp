@@ -275,13 +275,35 @@ Status Workspace::Stop() {
   return s;
 }
 
+namespace {
+// Terraform 1.11 (internal/terraform, validateWriteOnlyNullValues): a provider that returns a
+// write-only value fails the operation.
+Status WriteOnlyCheck(const tf::Schema& schema, const tf::Value& value, const std::string& provider,
+                      const std::string& address, const std::string& rpc) {
+  auto p = FindWriteOnlyValue(schema.block, value);
+  if (!p) return Status::Ok();
+  return Status::Error("Error: Provider produced invalid object\n\nProvider \"" + provider +
+                       "\" returned a value for the write-only attribute \"" + address + *p +
+                       "\" in " + rpc + ". Write-only attributes cannot be read back from the provider. "
+                       "This is a bug in the provider, which should be reported in the provider's own "
+                       "issue tracker.");
+}
+}  // namespace
+
 Status Workspace::UpgradeAndRead(const std::string& address, Stored* stored, bool* gone) {
   *gone = false;
   const tf::Schema* schema = SchemaFor(stored->type);
   if (schema == nullptr) return Status::Error("no schema for " + stored->type);
-  tf::Diagnostics enc;
-  std::string raw = tf::EncodeJson(stored->state, schema->ImpliedType(), enc);
-  StateResult up = driver_->UpgradeResourceState(stored->type, schema->version, raw);
+  StateResult up;
+  if (stored->raw_json) {  // as another provider wrote it
+    up = stored->raw_flatmap.empty()
+             ? driver_->UpgradeResourceState(stored->type, stored->raw_version, *stored->raw_json)
+             : driver_->UpgradeFlatmapState(stored->type, stored->raw_version, stored->raw_flatmap);
+  } else {
+    tf::Diagnostics enc;
+    std::string raw = tf::EncodeJson(stored->state, schema->ImpliedType(), enc);
+    up = driver_->UpgradeResourceState(stored->type, schema->version, raw);
+  }
   Status status = Check(up.diagnostics, address);
   if (!status.ok()) return status;
   if (up.state.is_null() || FindUnknown(up.state)) {
@@ -292,8 +314,12 @@ Status Workspace::UpgradeAndRead(const std::string& address, Stored* stored, boo
                                              : "The returned state contains unknown values at " +
                                                    *FindUnknown(up.state)) + ".");
   }
+  status = WriteOnlyCheck(*schema, up.state, options_.provider_address, address, "UpgradeResourceState");
+  if (!status.ok()) return status;
   StateResult read = driver_->ReadResource(stored->type, up.state, stored->private_data);
   status = Check(read.diagnostics, address);
+  if (!status.ok()) return status;
+  status = WriteOnlyCheck(*schema, read.state, options_.provider_address, address, "ReadResource");
   if (!status.ok()) return status;
   if (read.state.is_null()) {
     *gone = true;
@@ -307,6 +333,8 @@ Status Workspace::UpgradeAndRead(const std::string& address, Stored* stored, boo
   }
   stored->state = read.state;
   stored->private_data = read.private_data;
+  stored->raw_json.reset();
+  stored->raw_flatmap.clear();
   return Status::Ok();
 }
 
@@ -539,6 +567,8 @@ Status Workspace::ApplyChange(const PlannedChange& change) {
     if (!r.state.is_null() && r.state.IsWhollyKnown()) store(r.state, r.private_data);  // partial
     return status;
   }
+  status = WriteOnlyCheck(*schema, r.state, options_.provider_address, change.address, "ApplyResourceChange");
+  if (!status.ok()) return status;
   if (auto p = FindUnknown(r.state)) {
     return Status::Error("Error: Provider returned invalid result object after apply\n\nAfter the apply "
                          "operation, the provider still indicated an unknown value for " + change.address +
@@ -617,6 +647,10 @@ Status Workspace::ImportObject(const std::string& type, const std::string& id,
   if (obj.state.is_null()) {
     return Status::Error("Error: Import returned null resource\n\nThe provider returned a null object for " + address + ".");
   }
+  if (const tf::Schema* schema = SchemaFor(type)) {
+    status = WriteOnlyCheck(*schema, obj.state, options_.provider_address, address, "ImportResourceState");
+    if (!status.ok()) return status;
+  }
   Stored stored{type, obj.state, obj.private_data};
   bool gone = false;
   status = UpgradeAndRead(address, &stored, &gone);
@@ -629,6 +663,45 @@ Status Workspace::ImportObject(const std::string& type, const std::string& id,
                          "or endpoint, or use \"terraform apply\" to create a new remote object for this resource.");
   }
   *out = stored;
+  return Status::Ok();
+}
+
+void Workspace::PutRawState(const std::string& type, const std::string& name, int64_t version,
+                            const std::string& raw_json,
+                            const std::map<std::string, std::string>& flatmap) {
+  Stored stored;
+  stored.type = type;
+  stored.raw_json = raw_json;
+  stored.raw_flatmap = flatmap;
+  stored.raw_version = version;
+  std::string address = type + "." + name;
+  for (auto& [a, st] : state_) {
+    if (a == address) {
+      st = stored;
+      return;
+    }
+  }
+  state_.push_back({address, stored});
+}
+
+Status Workspace::Move(const MoveSource& source, const std::string& type, const std::string& name) {
+  if (!driver_) return Status::Error("the workspace is not started");
+  std::string address = type + "." + name;
+  if (HasState(address)) {
+    return Status::Error("Error: Moved object still exists\n\n" + address + " is already in state.");
+  }
+  const tf::Schema* schema = SchemaFor(type);
+  if (schema == nullptr) return Status::Error("no schema for " + type);
+  StateResult r = driver_->MoveResourceState(source, type);
+  Status status = Check(r.diagnostics, address);
+  if (!status.ok()) return status;
+  if (r.state.is_null() || FindUnknown(r.state)) {
+    return Status::Error("Error: Provider produced invalid object\n\nProvider " + Quote(options_.provider_address) +
+                         " returned a null or unknown moved state for " + address + "." + kBugTail);
+  }
+  status = WriteOnlyCheck(*schema, r.state, options_.provider_address, address, "MoveResourceState");
+  if (!status.ok()) return status;
+  state_.push_back({address, Stored{type, r.state, ""}});
   return Status::Ok();
 }
 

@@ -106,6 +106,15 @@ class Workspace {
   Status PlanMustBeEmpty();
   // terraform import: ImportResourceState + ReadResource, stored in state as type.name.
   Status Import(const std::string& type, const std::string& name, const std::string& id);
+  // Puts state as another provider (or an older schema version) wrote it in state as
+  // type.name, the way `terraform state replace-provider` leaves it: the next Refresh hands it
+  // to UpgradeResourceState (JSON, or pre-0.12 flatmap when `flatmap` is non-empty).
+  void PutRawState(const std::string& type, const std::string& name, int64_t version,
+                   const std::string& raw_json,
+                   const std::map<std::string, std::string>& flatmap = {});
+  // A `moved` block from `source` to type.name: MoveResourceState, then stored as Terraform
+  // stores the moved object (and checked as it checks it).
+  Status Move(const MoveSource& source, const std::string& type, const std::string& name);
   // Imports `id` aside and compares it with the current state of `address`, attribute by
   // attribute, except the `ignore` attributes (e.g. write-only-like passwords).
   Status ImportStateVerify(const std::string& address, const std::string& id,
@@ -144,6 +153,10 @@ class Workspace {
     std::string type;
     tf::Value state;
     std::string private_data;
+    // Set by PutRawState until the next upgrade: the state as stored on disk.
+    std::optional<std::string> raw_json{};
+    std::map<std::string, std::string> raw_flatmap{};
+    int64_t raw_version = 0;
   };
 
   Status Check(const tf::Diagnostics& diags, const std::string& address);

@@ -10,7 +10,12 @@ resource "jira_user" "gitlab" {
   name         = var.gitlab_username
   email        = var.gitlab_email
   display_name = "GitLab integration"
-  password     = var.gitlab_password
+
+  # Write-only: sent to Jira, never stored in plan or state. To rotate, set a new
+  # gitlab_password and bump gitlab_password_version (Terraform cannot compare write-only
+  # values, so the version is what tells it to set the password again).
+  password_wo         = var.gitlab_password
+  password_wo_version = var.gitlab_password_version
 }
 
 resource "jira_group" "gitlab_developers" {
@@ -50,5 +55,5 @@ resource "jira_project_permission_scheme" "gitlab" {
 #   url            = "https://jira.example.com"
 #   jira_auth_type = 0 # basic auth: GitLab's Jira integration does not support SSO
 #   username       = jira_user.gitlab.name
-#   password       = var.gitlab_password
+#   password_wo    = var.gitlab_password # if your GitLab provider offers a write-only password
 # }

@@ -3,12 +3,6 @@ output "username" {
   value       = jira_user.gitlab.name
 }
 
-output "password" {
-  description = "The password to enter in GitLab's Jira integration settings."
-  value       = var.gitlab_password
-  sensitive   = true
-}
-
 output "permission_scheme_id" {
   description = "Assign this scheme to the Jira projects that GitLab should administer."
   value       = jira_permission_scheme.gitlab.id

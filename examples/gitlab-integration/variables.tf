@@ -11,9 +11,16 @@ variable "gitlab_email" {
 }
 
 variable "gitlab_password" {
-  description = "Password of that account. GitLab's Jira integration uses HTTP basic auth (no SSO)."
+  description = "Password of that account. GitLab's Jira integration uses HTTP basic auth (no SSO). Ephemeral: never saved in plan or state."
   type        = string
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "gitlab_password_version" {
+  description = "Bump it (1, 2, ...) together with a new gitlab_password to rotate the password in place."
+  type        = number
+  default     = 1
 }
 
 variable "group_name" {

@@ -54,6 +54,20 @@ struct ImportResponse { Value state; std::string private_data; Diagnostics diagn
 struct UpgradeStateRequest { int64_t version; std::string raw_json; Value decoded; };
 struct UpgradeStateResponse { Value state; Diagnostics diagnostics; };
 
+// A `moved` block from another provider's resource type to this one (Terraform 1.8+), or
+// state another provider wrote under this type name and Terraform now hands to us (after
+// `terraform state replace-provider`). `decoded` is the source JSON decoded into this
+// type's object where attribute names match (unknown keys dropped; null if it did not fit).
+struct MoveStateRequest {
+  std::string source_provider_address;  // "registry.terraform.io/<namespace>/<type>"; empty: unknown (upgrade)
+  std::string source_type_name;
+  int64_t source_schema_version = 0;
+  std::string source_raw_json;
+  Value decoded;
+};
+// Set `accepted` when the source is one this resource knows; `state` is then saved.
+struct MoveStateResponse { Value state; bool accepted = false; Diagnostics diagnostics; };
+
 class Resource {
  public:
   virtual ~Resource() = default;
@@ -74,6 +88,13 @@ class Resource {
   virtual void ImportState(const ImportRequest&, ImportResponse&);
   // Default: returns `decoded` unchanged.
   virtual void UpgradeState(const UpgradeStateRequest&, UpgradeStateResponse&);
+  // MoveResourceState: default leaves `accepted` false, and the engine refuses the move.
+  virtual void MoveState(const MoveStateRequest&, MoveStateResponse&) {}
+  // UpgradeResourceState of state already at the current version: the state may have been
+  // written by another provider under the same type name (replace-provider), with our
+  // attributes it lacks left null; fill what can be derived without calling the remote
+  // API (the next refresh reads the rest). Default: unchanged.
+  virtual void CompleteState(const UpgradeStateRequest&, UpgradeStateResponse&) {}
 };
 
 // ---- data sources -------------------------------------------------------------------------

@@ -100,6 +100,8 @@ void ValidateBlock(const Block& block, const std::string& what, const std::strin
       if (!a.default_value->IsWhollyKnown()) err(a.name, "default value must be known");
     }
     if (a.use_state_for_unknown && !a.computed) err(a.name, "use_state_for_unknown needs Computed");
+    if (a.write_only && a.computed) err(a.name, "a write-only attribute cannot be Computed");
+    if (a.write_only && a.default_value) err(a.name, "a write-only attribute cannot have a default");
     if (in_nested_collection && ContainsDynamic(a.type)) {
       err(a.name, "dynamic types are not supported inside nested blocks");
     }

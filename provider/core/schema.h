@@ -33,6 +33,10 @@ struct Attribute {
   bool sensitive = false;
   bool deprecated = false;
   std::string deprecation_message;  // only sent when deprecated
+  // Write-only (Terraform 1.11+): the configured value reaches Create and Update through the
+  // config, but never plan or state; the engine returns it as null everywhere, as Terraform
+  // requires. Cannot be computed or have a default.
+  bool write_only = false;
 
   // Plan behaviour, applied by the engine (none of it travels on the wire):
   std::optional<Value> default_value;  // used when config is null; needs optional+computed

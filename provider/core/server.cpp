@@ -268,6 +268,134 @@ void CollectReplace(const Block& block, const Value& planned, const Value& prior
   }
 }
 
+
+// ---- write-only attributes --------------------------------------------------------------------
+
+// Calls fn(block, object, path) for `object` of `block` and for every object of its nested
+// blocks that is known.
+template <typename Fn>
+void ForEachObject(const Block& block, const Value& object, const Path& path, Fn&& fn) {
+  if (!object.is_known()) return;
+  fn(block, object, path);
+  for (const auto& nb : block.block_types) {
+    const Value& v = object.attr(nb.type_name);
+    if (!v.is_known() || !nb.block) continue;
+    Path p = path.AtName(nb.type_name);
+    switch (nb.nesting) {
+      case Nesting::kSingle:
+      case Nesting::kGroup: ForEachObject(*nb.block, v, p, fn); break;
+      case Nesting::kList:
+        for (size_t i = 0; i < v.items().size(); ++i) {
+          ForEachObject(*nb.block, v.items()[i], p.AtIndex(static_cast<int64_t>(i)), fn);
+        }
+        break;
+      case Nesting::kSet:
+        for (const auto& item : v.items()) ForEachObject(*nb.block, item, p, fn);
+        break;
+      case Nesting::kMap:
+        for (const auto& [k, item] : v.map_items()) ForEachObject(*nb.block, item, p.AtKey(k), fn);
+        break;
+    }
+  }
+}
+
+bool HasWriteOnly(const Block& block) {
+  for (const auto& a : block.attributes) {
+    if (a.write_only) return true;
+  }
+  for (const auto& nb : block.block_types) {
+    if (nb.block && HasWriteOnly(*nb.block)) return true;
+  }
+  return false;
+}
+
+// Terraform rejects any non-null write-only value in a plan, a new state, a refreshed,
+// imported, upgraded or moved state ("Write-only attributes cannot be read back from the
+// provider"), so every object leaving the engine goes through this.
+Value NullWriteOnly(const Block& block, const Value& object) {
+  if (!object.is_known() || !HasWriteOnly(block)) return object;
+  std::map<std::string, Value> attrs = object.attributes();
+  for (const auto& a : block.attributes) {
+    if (a.write_only) attrs[a.name] = Value::Null(a.type);
+  }
+  for (const auto& nb : block.block_types) {
+    if (!nb.block || !HasWriteOnly(*nb.block)) continue;
+    Value& v = attrs[nb.type_name];
+    if (!v.is_known()) continue;
+    switch (nb.nesting) {
+      case Nesting::kSingle:
+      case Nesting::kGroup: v = NullWriteOnly(*nb.block, v); break;
+      case Nesting::kList:
+      case Nesting::kSet: {
+        std::vector<Value> items;
+        for (const auto& item : v.items()) items.push_back(NullWriteOnly(*nb.block, item));
+        v = nb.nesting == Nesting::kList ? Value::List(v.type().element(), std::move(items))
+                                         : Value::Set(v.type().element(), std::move(items));
+        break;
+      }
+      case Nesting::kMap: {
+        std::map<std::string, Value> items;
+        for (const auto& [k, item] : v.map_items()) items.emplace(k, NullWriteOnly(*nb.block, item));
+        v = Value::Map(v.type().element(), std::move(items));
+        break;
+      }
+    }
+  }
+  return Value::ObjectOf(object.type(), std::move(attrs));
+}
+
+// A Terraform older than 1.11 does not know write-only attributes and would store their
+// values in plan and state: refuse them instead of storing a secret silently.
+void CheckWriteOnlyAllowed(const Block& block, const Value& config, Diagnostics& diags) {
+  ForEachObject(block, config, Path(), [&](const Block& b, const Value& object, const Path& path) {
+    for (const auto& a : b.attributes) {
+      if (!a.write_only || object.attr(a.name).is_null()) continue;
+      diags.AddAttributeError(
+          path.AtName(a.name), "Write-only Attribute Not Allowed",
+          "The attribute " + path.AtName(a.name).ToString() + " is write-only, and this Terraform "
+          "does not support write-only attributes: it would store the value in plan and state. "
+          "Use Terraform 1.11 or later, or remove the attribute from the configuration.");
+    }
+  });
+}
+
+// ---- state written by other providers -----------------------------------------------------------
+
+// Pre-0.12 "flatmap" state: every value a string, nested values under "name.0.key" and
+// "name.#". Providers built on the SDK (schema version 0) may still hand it over. Only
+// top-level primitive attributes are carried over (our resources that accept foreign state
+// have no others); keys we do not have are ignored, like unknown JSON attributes.
+Value FlatmapToValue(const Block& block, const std::map<std::string, std::string>& flat,
+                     const Type& type, Diagnostics& diags) {
+  std::map<std::string, Value> attrs;
+  for (const auto& a : block.attributes) {
+    auto it = flat.find(a.name);
+    if (it == flat.end()) continue;
+    const std::string& text = it->second;
+    switch (a.type.kind()) {
+      case TypeKind::kString: attrs.emplace(a.name, Value::String(text)); break;
+      case TypeKind::kBool:
+        if (text == "true" || text == "false") {
+          attrs.emplace(a.name, Value::Bool(text == "true"));
+        } else {
+          diags.AddAttributeError(Path().AtName(a.name), "Invalid flatmap state",
+                                  "\"" + text + "\" is not a boolean.");
+        }
+        break;
+      case TypeKind::kNumber:
+        if (auto n = Number::Parse(text)) {
+          attrs.emplace(a.name, Value::Num(*n));
+        } else {
+          diags.AddAttributeError(Path().AtName(a.name), "Invalid flatmap state",
+                                  "\"" + text + "\" is not a number.");
+        }
+        break;
+      default: break;  // collections never appear under their bare name in flatmap
+    }
+  }
+  return Value::ObjectOf(type, std::move(attrs));
+}
+
 }  // namespace
 
 // ---- the engine -----------------------------------------------------------------------------
@@ -395,6 +523,7 @@ GetProviderSchemaResponse Server::GetProviderSchema() {
     for (const auto& [name, e] : impl_->resources) resp.resource_schemas.emplace(name, e.schema);
     for (const auto& [name, e] : impl_->data_sources) resp.data_source_schemas.emplace(name, e.schema);
     resp.capabilities.plan_destroy = true;
+    resp.capabilities.move_resource_state = true;
     resp.diagnostics.Append(impl_->schema_diagnostics);
   });
 }
@@ -404,6 +533,7 @@ GetMetadataResponse Server::GetMetadata() {
     for (const auto& [name, e] : impl_->resources) resp.resources.push_back(name);
     for (const auto& [name, e] : impl_->data_sources) resp.data_sources.push_back(name);
     resp.capabilities.plan_destroy = true;
+    resp.capabilities.move_resource_state = true;
     resp.diagnostics.Append(impl_->schema_diagnostics);
   });
 }
@@ -443,6 +573,9 @@ ValidateResourceConfigResponse Server::ValidateResourceConfig(const ValidateReso
     Value config = Decode(req.config, e->type, resp.diagnostics);
     if (resp.diagnostics.HasError()) return;
     RunValidators(e->schema.block, config, Path(), resp.diagnostics);
+    if (!req.client_capabilities.write_only_attributes_allowed) {
+      CheckWriteOnlyAllowed(e->schema.block, config, resp.diagnostics);
+    }
     auto r = impl_->Instantiate(*e, resp.diagnostics);
     if (!r) return;
     ValidateResourceResponse out;
@@ -457,16 +590,7 @@ UpgradeResourceStateResponse Server::UpgradeResourceState(const UpgradeResourceS
     if (!e) return;
     const int64_t current = e->schema.version;
     resp.upgraded_state = Encode(Value::Null(e->type), e->type);
-    if (req.raw_json.empty()) {
-      if (!req.flatmap.empty()) {
-        resp.diagnostics.AddError(
-            "Unsupported state format",
-            "The state of this " + req.type_name + " was written by Terraform 0.11 or older (flatmap "
-            "format), which this provider cannot read. Remove it from state with `terraform state "
-            "rm` and import it again.");
-      }
-      return;
-    }
+    if (req.raw_json.empty() && req.flatmap.empty()) return;
     if (req.version > current) {
       resp.diagnostics.AddError(
           "Resource state from a newer provider version",
@@ -476,13 +600,15 @@ UpgradeResourceStateResponse Server::UpgradeResourceState(const UpgradeResourceS
       return;
     }
     Diagnostics decode_diags;
-    Value decoded = DecodeJson(req.raw_json, e->type, decode_diags, /*ignore_unknown_attributes=*/true);
+    Value decoded = req.raw_json.empty()
+                        ? FlatmapToValue(e->schema.block, req.flatmap, e->type, decode_diags)
+                        : DecodeJson(req.raw_json, e->type, decode_diags, /*ignore_unknown_attributes=*/true);
     Value state = decoded;
+    auto r = impl_->Instantiate(*e, resp.diagnostics);
+    if (!r) return;
     if (req.version < current) {
       // Older layouts may not decode into the current type; the resource still gets raw_json.
       if (decode_diags.HasError()) decoded = Value::Null(e->type);
-      auto r = impl_->Instantiate(*e, resp.diagnostics);
-      if (!r) return;
       UpgradeStateResponse out;
       out.state = decoded;
       r->UpgradeState(UpgradeStateRequest{req.version, req.raw_json, decoded}, out);
@@ -491,6 +617,13 @@ UpgradeResourceStateResponse Server::UpgradeResourceState(const UpgradeResourceS
       state = ConformValue(out.state, e->type, resp.diagnostics);
     } else {
       resp.diagnostics.Append(decode_diags);
+      if (resp.diagnostics.HasError()) return;
+      UpgradeStateResponse out;
+      out.state = decoded;
+      r->CompleteState(UpgradeStateRequest{req.version, req.raw_json, decoded}, out);
+      resp.diagnostics.Append(out.diagnostics);
+      if (resp.diagnostics.HasError()) return;
+      state = ConformValue(out.state, e->type, resp.diagnostics);
     }
     if (resp.diagnostics.HasError()) return;
     if (!state.IsWhollyKnown()) {
@@ -499,7 +632,49 @@ UpgradeResourceStateResponse Server::UpgradeResourceState(const UpgradeResourceS
                                 "This is a bug in the provider.");
       return;
     }
-    resp.upgraded_state = Encode(state, e->type);
+    resp.upgraded_state = Encode(NullWriteOnly(e->schema.block, state), e->type);
+  });
+}
+
+MoveResourceStateResponse Server::MoveResourceState(const MoveResourceStateRequest& req) {
+  return Guard<MoveResourceStateResponse>("MoveResourceState", req.target_type_name, [&](auto& resp) {
+    const ResourceEntry* e = impl_->FindResource(req.target_type_name, resp.diagnostics);
+    if (!e) return;
+    resp.target_state = Encode(Value::Null(e->type), e->type);
+    Diagnostics decode_diags;
+    Value decoded = req.source_raw_json.empty()
+                        ? FlatmapToValue(e->schema.block, req.source_flatmap, e->type, decode_diags)
+                        : DecodeJson(req.source_raw_json, e->type, decode_diags, /*ignore_unknown_attributes=*/true);
+    if (decode_diags.HasError()) decoded = Value::Null(e->type);
+    auto r = impl_->Instantiate(*e, resp.diagnostics);
+    if (!r) return;
+    MoveStateResponse out;
+    out.state = decoded;
+    r->MoveState(MoveStateRequest{req.source_provider_address, req.source_type_name,
+                                  req.source_schema_version, req.source_raw_json, decoded},
+                 out);
+    resp.diagnostics.Append(out.diagnostics);
+    if (resp.diagnostics.HasError()) return;
+    if (!out.accepted) {
+      resp.diagnostics.AddError(
+          "Unsupported resource move",
+          "The " + provider_->TypeName() + " provider cannot move " + req.source_type_name + " of " +
+              (req.source_provider_address.empty() ? std::string("an unnamed provider")
+                                                   : req.source_provider_address) +
+              " into " + req.target_type_name + ". Remove the moved block; to keep the object, "
+              "remove the old resource from state with `terraform state rm` and import it as " +
+              req.target_type_name + " if it is one.");
+      return;
+    }
+    Value state = ConformValue(out.state, e->type, resp.diagnostics);
+    if (resp.diagnostics.HasError()) return;
+    if (state.is_null() || !state.IsWhollyKnown()) {
+      resp.diagnostics.AddError("Invalid moved resource state",
+                                "Moving into " + req.target_type_name + " produced a null or unknown "
+                                "state. This is a bug in the provider.");
+      return;
+    }
+    resp.target_state = Encode(NullWriteOnly(e->schema.block, state), e->type);
   });
 }
 
@@ -512,7 +687,7 @@ ReadResourceResponse Server::ReadResource(const ReadResourceRequest& req) {
     if (!e) return;
     Value current = Decode(req.current_state, e->type, resp.diagnostics);
     if (resp.diagnostics.HasError()) return;
-    resp.new_state = Encode(current, e->type);
+    resp.new_state = Encode(NullWriteOnly(e->schema.block, current), e->type);
     if (current.is_null()) return;
     auto r = impl_->Instantiate(*e, resp.diagnostics);
     if (!r) return;
@@ -530,7 +705,7 @@ ReadResourceResponse Server::ReadResource(const ReadResourceRequest& req) {
                                 "The refreshed state of " + req.type_name + " contains unknown values at: " +
                                     JoinPaths(unknown) + ". This is a bug in the provider.");
     }
-    resp.new_state = Encode(state, e->type);
+    resp.new_state = Encode(NullWriteOnly(e->schema.block, state), e->type);
   });
 }
 
@@ -552,12 +727,14 @@ PlanResourceChangeResponse Server::PlanResourceChange(const PlanResourceChangeRe
       return;
     }
     const Block& block = e->schema.block;
+    // Write-only values are never part of a plan: a configured one must not look like a change.
+    proposed = NullWriteOnly(block, proposed);
     Value planned = PlanObject(block, config, prior, proposed, /*defaults_only=*/false);
     if (!prior.is_null() && planned != prior) planned = MarkComputedUnknown(block, config, planned);
 
     auto r = impl_->Instantiate(*e, resp.diagnostics);
     if (!r) {
-      resp.planned_state = Encode(planned, type);
+      resp.planned_state = Encode(NullWriteOnly(block, planned), type);
       return;
     }
     ModifyPlanResponse out;
@@ -577,7 +754,7 @@ PlanResourceChangeResponse Server::PlanResourceChange(const PlanResourceChangeRe
       }
     }
     resp.requires_replace = std::move(replace);
-    resp.planned_state = Encode(planned, type);
+    resp.planned_state = Encode(NullWriteOnly(block, planned), type);
   });
 }
 
@@ -653,7 +830,7 @@ ApplyResourceChangeResponse Server::ApplyResourceChange(const ApplyResourceChang
               ". All values must be known after apply, so this is always a bug in the provider. "
               "The unknown values were saved as null.");
     }
-    resp.new_state = Encode(state, type);
+    resp.new_state = Encode(NullWriteOnly(e->schema.block, state), type);
     resp.private_data = private_data;
   });
 }
@@ -678,7 +855,8 @@ ImportResourceStateResponse Server::ImportResourceState(const ImportResourceStat
     }
     std::vector<Path> unknown;
     state = NullUnknowns(state, Path(), unknown);
-    resp.imported_resources.push_back(ImportedResource{req.type_name, Encode(state, e->type), out.private_data});
+    resp.imported_resources.push_back(
+        ImportedResource{req.type_name, Encode(NullWriteOnly(e->schema.block, state), e->type), out.private_data});
   });
 }
 

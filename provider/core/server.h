@@ -51,7 +51,22 @@ struct ValidateProviderConfigResponse { DynamicValue prepared_config; Diagnostic
 struct ConfigureRequest { std::string terraform_version; DynamicValue config; };
 struct ConfigureResponse { Diagnostics diagnostics; };
 
-struct ValidateResourceConfigRequest { std::string type_name; DynamicValue config; };
+// What the calling Terraform announces it supports (ClientCapabilities).
+struct ClientCapabilities {
+  bool deferral_allowed = false;
+  bool write_only_attributes_allowed = false;  // Terraform 1.11+
+};
+
+struct ValidateResourceConfigRequest {
+  // A constructor rather than an aggregate, so callers written before client capabilities
+  // existed ({type_name, config}) still compile without missing-initializer warnings.
+  ValidateResourceConfigRequest() = default;
+  ValidateResourceConfigRequest(std::string type, DynamicValue cfg, ClientCapabilities caps = {})
+      : type_name(std::move(type)), config(std::move(cfg)), client_capabilities(caps) {}
+  std::string type_name;
+  DynamicValue config;
+  ClientCapabilities client_capabilities;
+};
 struct ValidateResourceConfigResponse { Diagnostics diagnostics; };
 
 struct UpgradeResourceStateRequest {
@@ -61,6 +76,16 @@ struct UpgradeResourceStateRequest {
   std::map<std::string, std::string> flatmap;    // RawState.flatmap (pre-0.12 state)
 };
 struct UpgradeResourceStateResponse { DynamicValue upgraded_state; Diagnostics diagnostics; };
+
+struct MoveResourceStateRequest {
+  std::string source_provider_address;
+  std::string source_type_name;
+  int64_t source_schema_version = 0;
+  std::string source_raw_json;                        // source_state.json
+  std::map<std::string, std::string> source_flatmap;  // source_state.flatmap
+  std::string target_type_name;
+};
+struct MoveResourceStateResponse { DynamicValue target_state; Diagnostics diagnostics; };
 
 struct ReadResourceRequest {
   std::string type_name;
@@ -127,6 +152,7 @@ class Server {
   ConfigureResponse ConfigureProvider(const ConfigureRequest&);
   ValidateResourceConfigResponse ValidateResourceConfig(const ValidateResourceConfigRequest&);
   UpgradeResourceStateResponse UpgradeResourceState(const UpgradeResourceStateRequest&);
+  MoveResourceStateResponse MoveResourceState(const MoveResourceStateRequest&);
   ReadResourceResponse ReadResource(const ReadResourceRequest&);
   PlanResourceChangeResponse PlanResourceChange(const PlanResourceChangeRequest&);
   ApplyResourceChangeResponse ApplyResourceChange(const ApplyResourceChangeRequest&);

@@ -19,7 +19,18 @@ tf::ConfigureRequest FromProto(const tfplugin5::Configure::Request& pb) {
 }
 
 tf::ValidateResourceConfigRequest FromProto(const tfplugin5::ValidateResourceTypeConfig::Request& pb) {
-  return {pb.type_name(), DynamicValueFromProto(pb.config())};
+  return {pb.type_name(), DynamicValueFromProto(pb.config()),
+          wire::ClientCapabilitiesFromProto(pb.client_capabilities())};
+}
+
+tf::MoveResourceStateRequest FromProto(const tfplugin5::MoveResourceState::Request& pb) {
+  tf::MoveResourceStateRequest r;
+  r.source_provider_address = pb.source_provider_address();
+  r.source_type_name = pb.source_type_name();
+  r.source_schema_version = pb.source_schema_version();
+  wire::RawStateFromProto(pb.source_state(), &r.source_raw_json, &r.source_flatmap);
+  r.target_type_name = pb.target_type_name();
+  return r;
 }
 
 tf::ValidateDataResourceConfigRequest FromProto(
@@ -112,6 +123,11 @@ void ToProto(const tf::ValidateDataResourceConfigResponse& r,
 void ToProto(const tf::UpgradeResourceStateResponse& r,
              tfplugin5::UpgradeResourceState::Response* pb) {
   DynamicValueToProto(r.upgraded_state, pb->mutable_upgraded_state());
+  DiagnosticsToProto(r.diagnostics, pb);
+}
+
+void ToProto(const tf::MoveResourceStateResponse& r, tfplugin5::MoveResourceState::Response* pb) {
+  DynamicValueToProto(r.target_state, pb->mutable_target_state());
   DiagnosticsToProto(r.diagnostics, pb);
 }
 

@@ -12,6 +12,7 @@ tf::ConfigureRequest FromProto(const tfplugin5::Configure::Request& pb);
 tf::ValidateResourceConfigRequest FromProto(const tfplugin5::ValidateResourceTypeConfig::Request& pb);
 tf::ValidateDataResourceConfigRequest FromProto(const tfplugin5::ValidateDataSourceConfig::Request& pb);
 tf::UpgradeResourceStateRequest FromProto(const tfplugin5::UpgradeResourceState::Request& pb);
+tf::MoveResourceStateRequest FromProto(const tfplugin5::MoveResourceState::Request& pb);
 tf::ReadResourceRequest FromProto(const tfplugin5::ReadResource::Request& pb);
 tf::PlanResourceChangeRequest FromProto(const tfplugin5::PlanResourceChange::Request& pb);
 tf::ApplyResourceChangeRequest FromProto(const tfplugin5::ApplyResourceChange::Request& pb);
@@ -25,6 +26,7 @@ void ToProto(const tf::ConfigureResponse& r, tfplugin5::Configure::Response* pb)
 void ToProto(const tf::ValidateResourceConfigResponse& r, tfplugin5::ValidateResourceTypeConfig::Response* pb);
 void ToProto(const tf::ValidateDataResourceConfigResponse& r, tfplugin5::ValidateDataSourceConfig::Response* pb);
 void ToProto(const tf::UpgradeResourceStateResponse& r, tfplugin5::UpgradeResourceState::Response* pb);
+void ToProto(const tf::MoveResourceStateResponse& r, tfplugin5::MoveResourceState::Response* pb);
 void ToProto(const tf::ReadResourceResponse& r, tfplugin5::ReadResource::Response* pb);
 void ToProto(const tf::PlanResourceChangeResponse& r, tfplugin5::PlanResourceChange::Response* pb);
 void ToProto(const tf::ApplyResourceChangeResponse& r, tfplugin5::ApplyResourceChange::Response* pb);

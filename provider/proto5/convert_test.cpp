@@ -230,6 +230,58 @@ TEST(Proto5Convert, PreparedConfigIsNeverEmpty) {
   EXPECT_EQ(empty.prepared_config().msgpack(), "\xc0");
 }
 
+TEST(Proto5Convert, WriteOnlyAttributeIsSentAsField10) {
+  tf::Attribute a;
+  a.name = "password_wo";
+  a.type = tf::Type::String();
+  a.optional = true;
+  a.write_only = true;
+  tfplugin5::Schema::Attribute pb;
+  wire::AttributeToProto(a, &pb);
+  EXPECT_TRUE(pb.write_only());
+  tfplugin5::Schema::Attribute only_flag;
+  only_flag.set_write_only(pb.write_only());
+  EXPECT_EQ(only_flag.SerializeAsString(), std::string("\x50\x01", 2));
+  a.write_only = false;
+  tfplugin5::Schema::Attribute plain;
+  wire::AttributeToProto(a, &plain);
+  EXPECT_FALSE(plain.write_only());
+}
+
+TEST(Proto5Convert, ValidateResourceConfigCarriesClientCapabilities) {
+  tfplugin5::ValidateResourceTypeConfig::Request pb;
+  pb.set_type_name("jira_user");
+  EXPECT_FALSE(FromProto(pb).client_capabilities.write_only_attributes_allowed);  // Terraform < 1.11
+  pb.mutable_client_capabilities()->set_write_only_attributes_allowed(true);
+  pb.mutable_client_capabilities()->set_deferral_allowed(true);
+  tf::ValidateResourceConfigRequest r = FromProto(pb);
+  EXPECT_TRUE(r.client_capabilities.write_only_attributes_allowed);
+  EXPECT_TRUE(r.client_capabilities.deferral_allowed);
+}
+
+TEST(Proto5Convert, MoveResourceStateRequestAndResponse) {
+  tfplugin5::MoveResourceState::Request pb;
+  pb.set_source_provider_address("registry.terraform.io/fourplusone/jira");
+  pb.set_source_type_name("jira_user");
+  pb.set_source_schema_version(0);
+  pb.mutable_source_state()->set_json("{\"id\":\"k\"}");
+  pb.set_target_type_name("jira_user");
+  tf::MoveResourceStateRequest r = FromProto(pb);
+  EXPECT_EQ(r.source_provider_address, "registry.terraform.io/fourplusone/jira");
+  EXPECT_EQ(r.source_type_name, "jira_user");
+  EXPECT_EQ(r.source_raw_json, "{\"id\":\"k\"}");
+  EXPECT_EQ(r.target_type_name, "jira_user");
+
+  tf::MoveResourceStateResponse resp;
+  resp.target_state.msgpack = "\x80";
+  resp.diagnostics.AddError("s", "d");
+  tfplugin5::MoveResourceState::Response out;
+  ToProto(resp, &out);
+  EXPECT_EQ(out.target_state().msgpack(), "\x80");
+  ASSERT_EQ(out.diagnostics_size(), 1);
+  EXPECT_EQ(out.diagnostics(0).summary(), "s");
+}
+
 TEST(Proto5Convert, ProviderSchemaResponseHasBlocksAndCapabilities) {
   tf::GetProviderSchemaResponse r;
   r.resource_schemas["jira_user"] = SampleSchema();

@@ -213,8 +213,11 @@ Status ProviderService::UpgradeResourceIdentity(
 Status ProviderService::MoveResourceState(Ctx*,
                                           const tfplugin5::MoveResourceState::Request* request,
                                           tfplugin5::MoveResourceState::Response* response) {
-  return Unsupported("MoveResourceState", "moving state between resource types",
-                     request->target_type_name(), response);
+  LogRpc("MoveResourceState", request->target_type_name());
+  GuardRpc("MoveResourceState", response, [&] {
+    ToProto(server_.MoveResourceState(FromProto(*request)), response);
+  });
+  return Status::OK;
 }
 
 Status ProviderService::GenerateResourceConfig(

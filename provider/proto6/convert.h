@@ -12,6 +12,7 @@ tf::ConfigureRequest FromProto(const tfplugin6::ConfigureProvider::Request& pb);
 tf::ValidateResourceConfigRequest FromProto(const tfplugin6::ValidateResourceConfig::Request& pb);
 tf::ValidateDataResourceConfigRequest FromProto(const tfplugin6::ValidateDataResourceConfig::Request& pb);
 tf::UpgradeResourceStateRequest FromProto(const tfplugin6::UpgradeResourceState::Request& pb);
+tf::MoveResourceStateRequest FromProto(const tfplugin6::MoveResourceState::Request& pb);
 tf::ReadResourceRequest FromProto(const tfplugin6::ReadResource::Request& pb);
 tf::PlanResourceChangeRequest FromProto(const tfplugin6::PlanResourceChange::Request& pb);
 tf::ApplyResourceChangeRequest FromProto(const tfplugin6::ApplyResourceChange::Request& pb);
@@ -25,6 +26,7 @@ void ToProto(const tf::ConfigureResponse& r, tfplugin6::ConfigureProvider::Respo
 void ToProto(const tf::ValidateResourceConfigResponse& r, tfplugin6::ValidateResourceConfig::Response* pb);
 void ToProto(const tf::ValidateDataResourceConfigResponse& r, tfplugin6::ValidateDataResourceConfig::Response* pb);
 void ToProto(const tf::UpgradeResourceStateResponse& r, tfplugin6::UpgradeResourceState::Response* pb);
+void ToProto(const tf::MoveResourceStateResponse& r, tfplugin6::MoveResourceState::Response* pb);
 void ToProto(const tf::ReadResourceResponse& r, tfplugin6::ReadResource::Response* pb);
 void ToProto(const tf::PlanResourceChangeResponse& r, tfplugin6::PlanResourceChange::Response* pb);
 void ToProto(const tf::ApplyResourceChangeResponse& r, tfplugin6::ApplyResourceChange::Response* pb);

@@ -218,6 +218,58 @@ TEST(Proto6Convert, AttributeFieldNumbersAreProtocol6s) {
   EXPECT_EQ(plan.SerializeAsString(), std::string("\x4a\x01p", 3));  // 9
 }
 
+TEST(Proto6Convert, WriteOnlyAttributeIsSentAsField11) {
+  tf::Attribute a;
+  a.name = "password_wo";
+  a.type = tf::Type::String();
+  a.optional = true;
+  a.write_only = true;
+  tfplugin6::Schema::Attribute pb;
+  wire::AttributeToProto(a, &pb);
+  EXPECT_TRUE(pb.write_only());
+  tfplugin6::Schema::Attribute only_flag;
+  only_flag.set_write_only(pb.write_only());
+  EXPECT_EQ(only_flag.SerializeAsString(), std::string("\x58\x01", 2));
+  a.write_only = false;
+  tfplugin6::Schema::Attribute plain;
+  wire::AttributeToProto(a, &plain);
+  EXPECT_FALSE(plain.write_only());
+}
+
+TEST(Proto6Convert, ValidateResourceConfigCarriesClientCapabilities) {
+  tfplugin6::ValidateResourceConfig::Request pb;
+  pb.set_type_name("jira_user");
+  EXPECT_FALSE(FromProto(pb).client_capabilities.write_only_attributes_allowed);  // Terraform < 1.11
+  pb.mutable_client_capabilities()->set_write_only_attributes_allowed(true);
+  pb.mutable_client_capabilities()->set_deferral_allowed(true);
+  tf::ValidateResourceConfigRequest r = FromProto(pb);
+  EXPECT_TRUE(r.client_capabilities.write_only_attributes_allowed);
+  EXPECT_TRUE(r.client_capabilities.deferral_allowed);
+}
+
+TEST(Proto6Convert, MoveResourceStateRequestAndResponse) {
+  tfplugin6::MoveResourceState::Request pb;
+  pb.set_source_provider_address("registry.terraform.io/fourplusone/jira");
+  pb.set_source_type_name("jira_user");
+  pb.set_source_schema_version(0);
+  pb.mutable_source_state()->set_json("{\"id\":\"k\"}");
+  pb.set_target_type_name("jira_user");
+  tf::MoveResourceStateRequest r = FromProto(pb);
+  EXPECT_EQ(r.source_provider_address, "registry.terraform.io/fourplusone/jira");
+  EXPECT_EQ(r.source_type_name, "jira_user");
+  EXPECT_EQ(r.source_raw_json, "{\"id\":\"k\"}");
+  EXPECT_EQ(r.target_type_name, "jira_user");
+
+  tf::MoveResourceStateResponse resp;
+  resp.target_state.msgpack = "\x80";
+  resp.diagnostics.AddError("s", "d");
+  tfplugin6::MoveResourceState::Response out;
+  ToProto(resp, &out);
+  EXPECT_EQ(out.target_state().msgpack(), "\x80");
+  ASSERT_EQ(out.diagnostics_size(), 1);
+  EXPECT_EQ(out.diagnostics(0).summary(), "s");
+}
+
 TEST(Proto6Convert, ProviderSchemaResponseHasBlocksAndCapabilities) {
   tf::GetProviderSchemaResponse r;
   r.resource_schemas["jira_user"] = SampleSchema();

@@ -201,6 +201,7 @@ void AttributeToProto(const tf::Attribute& a, PbAttribute* pb) {
   pb->set_computed(a.computed);
   pb->set_sensitive(a.sensitive);
   pb->set_deprecated(a.deprecated);
+  pb->set_write_only(a.write_only);
   // Terraform refuses a deprecation message on an attribute that is not deprecated.
   if (a.deprecated && !a.deprecation_message.empty()) {
     pb->set_deprecation_message(SanitizeUtf8(a.deprecation_message));
@@ -240,6 +241,11 @@ void CapabilitiesToProto(const tf::ServerCapabilities& c, PbCapabilities* pb) {
   pb->set_plan_destroy(c.plan_destroy);
   pb->set_get_provider_schema_optional(c.get_provider_schema_optional);
   pb->set_move_resource_state(c.move_resource_state);
+}
+
+template <typename PbClientCapabilities>
+tf::ClientCapabilities ClientCapabilitiesFromProto(const PbClientCapabilities& pb) {
+  return {pb.deferral_allowed(), pb.write_only_attributes_allowed()};
 }
 
 template <typename PbRawState>

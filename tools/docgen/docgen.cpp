@@ -109,6 +109,7 @@ std::string Presence(const tf::Attribute& a) {
   else if (a.optional) p = "Optional";
   else p = "Computed";
   if (a.sensitive) p += ", Sensitive";
+  if (a.write_only) p += ", Write-only";
   if (a.deprecated) p += ", Deprecated";
   return p;
 }
@@ -198,6 +199,7 @@ void RenderComputed(std::ostringstream& out, const tf::Block& block) {
   for (const auto* a : attrs) {
     std::string type = TypeName(a->type);
     if (a->sensitive) type += ", Sensitive";
+    if (a->write_only) type += ", [Write-only](" + std::string(kWriteOnlyDocs) + ")";
     out << "| `" << a->name << "` | " << type << " | " << AttributeDescription(*a, false) << " |\n";
   }
 }
@@ -283,11 +285,11 @@ std::string RenderIndex(const ProviderDocInput& input, const std::string& exampl
   RenderSchema(out, input.provider_schema, false);
   out << "\n## Resources\n\n";
   for (const auto& [name, schema] : input.resources) {
-    out << "- [`" << name << "`](resources/" << name << ".md)\n";
+    out << "- [`" << name << "`](resources/" << PageName(input.type_name, name) << ".md)\n";
   }
   out << "\n## Data Sources\n\n";
   for (const auto& [name, schema] : input.data_sources) {
-    out << "- [`" << name << "`](data-sources/" << name << ".md)\n";
+    out << "- [`" << name << "`](data-sources/" << PageName(input.type_name, name) << ".md)\n";
   }
   return out.str();
 }
@@ -342,6 +344,12 @@ ProviderDocInput DescribeProvider(const tf::Provider& provider) {
   return input;
 }
 
+std::string PageName(const std::string& provider_type, const std::string& type_name) {
+  const std::string prefix = provider_type + "_";
+  if (type_name.starts_with(prefix) && type_name.size() > prefix.size()) return type_name.substr(prefix.size());
+  return type_name;
+}
+
 DocFiles Generate(const ProviderDocInput& input, const fs::path& examples_dir, std::vector<std::string>& errors) {
   DocFiles files;
   if (auto example = RequireExample(examples_dir / "provider" / "provider.tf", errors)) {
@@ -351,11 +359,11 @@ DocFiles Generate(const ProviderDocInput& input, const fs::path& examples_dir, s
     fs::path dir = examples_dir / "resources" / name;
     auto example = RequireExample(dir / "resource.tf", errors);
     auto import = RequireExample(dir / "import.sh", errors);
-    if (example && import) files["resources/" + name + ".md"] = RenderResource(name, schema, *example, *import);
+    if (example && import) files["resources/" + PageName(input.type_name, name) + ".md"] = RenderResource(name, schema, *example, *import);
   }
   for (const auto& [name, schema] : input.data_sources) {
     auto example = RequireExample(examples_dir / "data-sources" / name / "data-source.tf", errors);
-    if (example) files["data-sources/" + name + ".md"] = RenderDataSource(name, schema, *example);
+    if (example) files["data-sources/" + PageName(input.type_name, name) + ".md"] = RenderDataSource(name, schema, *example);
   }
   return files;
 }

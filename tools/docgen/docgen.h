@@ -16,7 +16,7 @@
 
 namespace tfjira::docgen {
 
-// Relative path inside docs/ ("resources/jira_user.md") -> file contents.
+// Relative path inside docs/ ("resources/user.md") -> file contents.
 using DocFiles = std::map<std::string, std::string>;
 
 // Everything the generator needs from a provider, detached from the Provider interface so
@@ -30,6 +30,14 @@ struct ProviderDocInput {
 };
 
 ProviderDocInput DescribeProvider(const tf::Provider& provider);
+
+// The page name the Terraform Registry (and tfplugindocs) use: the type name without the
+// provider prefix ("jira_user" of provider "jira" -> "user"), so docs/resources/user.md.
+std::string PageName(const std::string& provider_type, const std::string& type_name);
+
+// Where Terraform documents write-only arguments (linked from the attribute tables).
+inline constexpr const char* kWriteOnlyDocs =
+    "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
 
 // Builds every page. Example Usage comes from
 //   examples/provider/provider.tf

@@ -118,8 +118,8 @@ TEST(DocgenTest, ResourcePageHasFrontmatterExampleTablesAndImport) {
   std::vector<std::string> errors;
   auto files = Generate(SampleProvider(), examples.path(), errors);
   ASSERT_TRUE(errors.empty()) << errors.front();
-  ASSERT_TRUE(files.contains("resources/demo_thing.md"));
-  const std::string& page = files["resources/demo_thing.md"];
+  ASSERT_TRUE(files.contains("resources/thing.md"));
+  const std::string& page = files["resources/thing.md"];
 
   EXPECT_EQ(page.rfind("---\npage_title: \"demo_thing Resource - terraform-provider-jira\"\n", 0), 0u) << page;
   EXPECT_THAT(page, HasSubstr("description: |-\n  Manages a thing.\n---\n"));
@@ -156,7 +156,7 @@ TEST(DocgenTest, DataSourceAndIndexPages) {
   ASSERT_TRUE(errors.empty());
   ASSERT_EQ(files.size(), 3u);
 
-  const std::string& ds = files["data-sources/demo_thing.md"];
+  const std::string& ds = files["data-sources/thing.md"];
   EXPECT_THAT(ds, HasSubstr("page_title: \"demo_thing Data Source - terraform-provider-jira\""));
   EXPECT_THAT(ds, HasSubstr("# demo_thing (Data Source)"));
   EXPECT_THAT(ds, HasSubstr("| `name` | String | Required | Name to look up. |"));
@@ -168,8 +168,8 @@ TEST(DocgenTest, DataSourceAndIndexPages) {
   // Trailing blank lines of the example are dropped inside the fence.
   EXPECT_THAT(index, HasSubstr("```terraform\nprovider \"demo\" {\n  url = \"http://x\"\n}\n```\n"));
   EXPECT_THAT(index, HasSubstr("| `url` | String | Optional | Base URL. |"));
-  EXPECT_THAT(index, HasSubstr("- [`demo_thing`](resources/demo_thing.md)"));
-  EXPECT_THAT(index, HasSubstr("- [`demo_thing`](data-sources/demo_thing.md)"));
+  EXPECT_THAT(index, HasSubstr("- [`demo_thing`](resources/thing.md)"));
+  EXPECT_THAT(index, HasSubstr("- [`demo_thing`](data-sources/thing.md)"));
 }
 
 TEST(DocgenTest, MissingExamplesAreErrorsNamingTheFile) {
@@ -182,7 +182,7 @@ TEST(DocgenTest, MissingExamplesAreErrorsNamingTheFile) {
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_THAT(errors[0], HasSubstr("resources/demo_thing/import.sh"));
   EXPECT_THAT(errors[1], HasSubstr("data-sources/demo_thing/data-source.tf"));
-  EXPECT_FALSE(files.contains("resources/demo_thing.md"));
+  EXPECT_FALSE(files.contains("resources/thing.md"));
   EXPECT_TRUE(files.contains("index.md"));
 }
 
@@ -197,9 +197,9 @@ TEST(DocgenTest, CompareReportsMissingChangedAndStalePages) {
   EXPECT_TRUE(Compare(files, docs.path()).empty());
 
   // A hand edit in a generated table, a removed page and a page for a resource that is gone.
-  std::string page = ReadText(docs.path() / "resources/demo_thing.md");
+  std::string page = ReadText(docs.path() / "resources/thing.md");
   page.replace(page.find("A secret."), 9, "Secret!!!");
-  WriteText(docs.path() / "resources/demo_thing.md", page);
+  WriteText(docs.path() / "resources/thing.md", page);
   fs::remove(docs.path() / "index.md");
   WriteText(docs.path() / "resources/old_thing.md", "# old\n");
   WriteText(docs.path() / "guides/hand-written.md", "# a guide\n");
@@ -208,7 +208,7 @@ TEST(DocgenTest, CompareReportsMissingChangedAndStalePages) {
   ASSERT_EQ(mismatches.size(), 3u);
   EXPECT_EQ(mismatches[0].path, "index.md");
   EXPECT_EQ(mismatches[0].problem, "missing");
-  EXPECT_EQ(mismatches[1].path, "resources/demo_thing.md");
+  EXPECT_EQ(mismatches[1].path, "resources/thing.md");
   EXPECT_THAT(mismatches[1].problem, HasSubstr("committed \"| `secret` | String | Optional, Sensitive | Secret!!! |\""));
   EXPECT_THAT(mismatches[1].problem, HasSubstr("generated \"| `secret` | String | Optional, Sensitive | A secret. |\""));
   EXPECT_EQ(mismatches[2].path, "resources/old_thing.md");
@@ -229,6 +229,13 @@ TEST(DocgenTest, GeneratedPathsAreTheRegistryLayoutOnly) {
   EXPECT_FALSE(IsGeneratedPath("resources/sub/jira_user.md"));
   EXPECT_FALSE(IsGeneratedPath("resources/notes.txt"));
   EXPECT_FALSE(IsGeneratedPath("resources/"));
+}
+
+TEST(DocgenTest, PageNamesDropTheProviderPrefixAsTheRegistryDoes) {
+  EXPECT_EQ(PageName("jira", "jira_user"), "user");
+  EXPECT_EQ(PageName("jira", "jira_group_membership"), "group_membership");
+  EXPECT_EQ(PageName("jira", "other_thing"), "other_thing");  // no prefix: unchanged
+  EXPECT_EQ(PageName("jira", "jira_"), "jira_");              // never an empty page name
 }
 
 }  // namespace
