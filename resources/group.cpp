@@ -6,6 +6,7 @@
 #include "resources/all.h"
 #include "resources/attributes.h"
 #include "resources/jira_access.h"
+#include "resources/validators.h"
 
 namespace tfjira {
 namespace {
@@ -24,6 +25,7 @@ tf::Schema GroupSchema() {
   name.requires_replace = true;
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
+  name.validators.push_back(TrimmedNameValidator());
   a.push_back(name);
   return s;
 }
@@ -120,8 +122,9 @@ class GroupResource final : public tf::Resource {
       resp.diagnostics.AddError("Invalid import id", "Import a jira_group by its name.");
       return;
     }
-    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id))
-                     .WithAttr("name", tf::Value::String(req.id));
+    // The name is left to Read, so that state takes Jira's spelling ("qa/testers" imported
+    // as "QA/Testers"), not the letter case of the id typed on the command line.
+    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id));
   }
 
  private:

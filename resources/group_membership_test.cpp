@@ -55,13 +55,14 @@ TEST_F(GroupMembershipTest, GroupCreateReadDelete) {
   EXPECT_FALSE(Delete(*group_, created.state).diagnostics.HasError());  // already gone
 }
 
-TEST_F(GroupMembershipTest, GroupImportKeepsTheGivenCase) {
+// Import finds the group case-insensitively; state takes the spelling Jira holds.
+TEST_F(GroupMembershipTest, GroupImportTakesJirasSpelling) {
   fake_->groups["gitlab-developers"] = {};
   tf::ImportResponse imp{Obj(group_->GetSchema(), {}), "", {}};
   group_->ImportState({"GitLab-Developers", {}}, imp);
   auto read = Read(*group_, imp.state);
   EXPECT_EQ(tf::GetString(read.state, "id"), "gitlab-developers");
-  EXPECT_EQ(tf::GetString(read.state, "name"), "GitLab-Developers");
+  EXPECT_EQ(tf::GetString(read.state, "name"), "gitlab-developers");
 }
 
 TEST_F(GroupMembershipTest, AlreadyMemberOnCreateIsSuccess) {

@@ -33,6 +33,7 @@ tf::Schema UserSchema() {
       "alone is not a change, since Jira compares usernames case-insensitively.");
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
+  name.validators.push_back(TrimmedNameValidator());
   a.push_back(name);
   tf::Attribute email = RequiredAttr("email", tf::Type::String(), "The e-mail address.");
   email.validators.push_back(EmailValidator());
@@ -55,7 +56,8 @@ tf::Schema UserSchema() {
   a.push_back(active);
   tf::Attribute notify = OptionalAttr(
       "notify", tf::Type::Bool(),
-      "Send Jira's \"user created\" e-mail on create (only then). Default `false`.");
+      "Send Jira's \"user created\" e-mail on create. Create-only: it is read only when the "
+      "user is created, so changing it later plans no change. Default `false`.");
   notify.computed = true;
   notify.default_value = tf::Value::Bool(false);
   a.push_back(notify);
@@ -93,6 +95,11 @@ class UserResource final : public tf::Resource {
     }
     if (!prior.is_null()) {
       plan = plan.WithAttr("id", prior.attr("id")).WithAttr("key", prior.attr("key"));
+      // notify matters only on create: keeping the prior value (which Terraform accepts in
+      // place of the configured one) plans no update that would do nothing.
+      if (!prior.attr("notify").is_null() || req.config.attr("notify").is_null()) {
+        plan = plan.WithAttr("notify", prior.attr("notify"));
+      }
     }
     resp.planned_state = plan;
   }
