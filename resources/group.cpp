@@ -68,7 +68,7 @@ class GroupResource final : public tf::Resource {
       const jira::Error& e = created.error();
       if (e.IsAlreadyExists()) {
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira group already exists",
-                                "Jira: " + e.Message() +
+                                e.Message() +
                                     " To manage the existing group, import it: terraform import "
                                     "<address> \"" + name + "\"");
       } else {

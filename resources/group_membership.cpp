@@ -264,13 +264,13 @@ class GroupMembershipResource final : public tf::Resource {
       auto group = client.GetGroup(m.group);
       if (!group.ok() && group.error().kind == jira::ErrorKind::kNotFound) {
         diags.AddAttributeError(tf::Path().AtName("group"), summary,
-                                "Jira: " + e.Message() + " (the group does not exist)");
+                                e.Message() + " (the group does not exist)");
         return;
       }
       auto user = client.GetUserByName(m.username);
       if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) {
         diags.AddAttributeError(tf::Path().AtName("username"), summary,
-                                "Jira: " + e.Message() + " (the user does not exist)");
+                                e.Message() + " (the user does not exist)");
         return;
       }
     }

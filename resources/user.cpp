@@ -134,11 +134,14 @@ class UserResource final : public tf::Resource {
     }
     if (!user) {
       const jira::Error& e = created.error();
-      AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
-      if (e.IsAlreadyExists()) {
+      if (e.IsAlreadyExists()) {  // one error for one problem, on the attribute
+        std::string said = e.Message();
+        if (!said.ends_with('.')) said += '.';
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira user already exists",
-                                "To manage the existing user, import it: terraform import "
-                                "<address> " + nu.name);
+                                said + " To manage the existing user, import it: "
+                                "terraform import <address> " + nu.name);
+      } else {
+        AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
       }
       resp.state = tf::Value::Null(plan.type());
       return;
