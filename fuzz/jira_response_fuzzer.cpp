@@ -76,9 +76,6 @@ void ParseError(uint8_t selector, std::string_view input) {
   r.method_and_path = "POST /rest/api/2/user";
   const jira::Error e = jira::ErrorFromResponse(r);
   const std::string message = e.Message();
-  (void)e.IsAlreadyMember();
-  (void)e.IsAlreadyExists();
-  (void)e.IsNotMember();
   // The message becomes a diagnostic, a protobuf string Terraform refuses unless it is
   // UTF-8: from UTF-8 input we must never make anything else (e.g. by shortening).
   if (text::IsValidUtf8(input) && !text::IsValidUtf8(message)) {

@@ -1,6 +1,9 @@
 #include "resources/grants.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "resources/jira_access.h"
@@ -49,7 +52,66 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
+// Edit distance (insertions, deletions, substitutions), for "did you mean" suggestions among
+// a few dozen short keys; small enough that a library would add nothing.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsNumber(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
+
+std::string DescribeGrant(const tf::Value& grant) {
+  auto text = [&](const char* attr) {
+    const tf::Value& v = grant.attr(attr);
+    if (v.is_null()) return std::string();
+    return v.is_known() ? v.as_string() : std::string("(known after apply)");
+  };
+  std::string out = "grant " + text("permission") + " to " + text("holder_type");
+  if (std::string parameter = text("holder_parameter"); !parameter.empty()) out += " \"" + parameter + "\"";
+  return out;
+}
+
+std::optional<std::string> NearestPermissionKey(std::string_view key, const std::vector<std::string>& known) {
+  std::string upper = Upper(key);
+  for (const auto& k : known) {
+    if (k == upper) return k;  // only the letter case differs
+  }
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(2, key.size() / 4) + 1;  // a typo, not another word
+  for (const auto& k : known) {
+    size_t d = EditDistance(upper, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> BuiltInProjectPermissions() {
+  return {kProjectPermissions.begin(), kProjectPermissions.end()};
+}
 
 const HolderParameter* FindHolderType(std::string_view type) {
   auto it = HolderTypes().find(type);
@@ -67,16 +129,26 @@ bool IsGlobalPermission(std::string_view key) { return kGlobalPermissions.count(
 
 void ValidateGrant(const tf::Value& grant, const tf::Path& path, tf::Diagnostics& diags) {
   if (!grant.is_known()) return;
+  // The plugin protocol cannot point at one element of a set, so every message names the
+  // grant it is about.
+  const std::string in = "In " + DescribeGrant(grant) + ": ";
   const tf::Value& permission = grant.attr("permission");
   if (permission.is_known()) {
     const std::string& key = permission.as_string();
     if (key.empty()) {
-      diags.AddAttributeError(path, "Invalid permission", "permission must not be empty.");
+      diags.AddAttributeError(path, "Invalid permission", in + "permission must not be empty.");
     } else if (IsGlobalPermission(key)) {
       diags.AddAttributeError(path, "Global permission in a permission scheme",
-                              key + " is a global permission and cannot be granted in a "
+                              in + key + " is a global permission and cannot be granted in a "
                               "permission scheme. Use a project permission such as "
                               "ADMINISTER_PROJECTS or BROWSE_PROJECTS.");
+    } else if (!IsBuiltInProjectPermission(key) && Upper(key) != key &&
+               IsBuiltInProjectPermission(Upper(key))) {
+      // Jira's keys are upper case; apps' keys too, so a lower-case spelling of a built-in
+      // key is always a mistake.
+      diags.AddAttributeError(path, "Unknown permission",
+                              in + "permission keys are upper case: use \"" + Upper(key) +
+                                  "\" instead of \"" + key + "\".");
     }
   }
   const tf::Value& type = grant.attr("holder_type");
@@ -85,7 +157,7 @@ void ValidateGrant(const tf::Value& grant, const tf::Path& path, tf::Diagnostics
   const HolderParameter* rule = FindHolderType(type.as_string());
   if (rule == nullptr) {
     diags.AddAttributeError(path, "Unknown holder_type",
-                            "holder_type \"" + type.as_string() + "\" is not one of: " +
+                            in + "holder_type \"" + type.as_string() + "\" is not one of: " +
                                 Join(HolderTypeNames()) + ".");
     return;
   }
@@ -93,13 +165,21 @@ void ValidateGrant(const tf::Value& grant, const tf::Path& path, tf::Diagnostics
                        (parameter.is_known() && !parameter.as_string().empty());
   if (*rule == HolderParameter::kRequired && !has_parameter) {
     diags.AddAttributeError(path, "Missing holder_parameter",
-                            "holder_type \"" + type.as_string() +
+                            in + "holder_type \"" + type.as_string() +
                                 "\" needs holder_parameter (a group name, username, project "
                                 "role id or custom field id, depending on the type).");
   } else if (*rule == HolderParameter::kNone && has_parameter) {
     diags.AddAttributeError(path, "Unexpected holder_parameter",
-                            "holder_type \"" + type.as_string() +
+                            in + "holder_type \"" + type.as_string() +
                                 "\" takes no holder_parameter; remove it.");
+  } else if (type.as_string() == "projectRole" && parameter.is_known() && !parameter.as_string().empty() &&
+             !IsNumber(parameter.as_string())) {
+    diags.AddAttributeError(path, "Project role given by name",
+                            in + "holder_type \"projectRole\" needs the role's numeric id, not "
+                                 "its name \"" + parameter.as_string() +
+                                 "\". Jira's own roles are 10000 (Users), 10001 (Developers) "
+                                 "and 10002 (Administrators); GET /rest/api/2/role lists the "
+                                 "ids of all roles.");
   }
 }
 

@@ -3,6 +3,7 @@
 // their ids in Jira).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,15 @@ std::vector<std::string> HolderTypeNames();
 // Jira's built-in project permission keys (usable in schemes), and its global ones (not).
 bool IsBuiltInProjectPermission(std::string_view key);
 bool IsGlobalPermission(std::string_view key);
+
+// "grant BROWSE_PROJECTS to user \"gitlab\"": how messages name one grant, since the plugin
+// protocol cannot point at one element of a set.
+std::string DescribeGrant(const tf::Value& grant);
+
+// The known key nearest to `key`: the same key in upper case, else one a typo away
+// (CREATE_ISSUE -> CREATE_ISSUES); nullopt when none is close.
+std::optional<std::string> NearestPermissionKey(std::string_view key, const std::vector<std::string>& known);
+std::vector<std::string> BuiltInProjectPermissions();
 
 // Checks one `grant` block (which may hold unknown values). Set elements have no path of
 // their own, so diagnostics point at `grant_path`.

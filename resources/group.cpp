@@ -8,6 +8,7 @@
 #include "resources/fourplusone.h"
 #include "resources/jira_access.h"
 #include "provider/text/unicode.h"
+#include "resources/validators.h"
 
 namespace tfjira {
 namespace {
@@ -26,6 +27,7 @@ tf::Schema GroupSchema() {
   name.requires_replace = true;
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
+  name.validators.push_back(TrimmedNameValidator());
   a.push_back(name);
   tf::Attribute swap = OptionalAttr(
       "delete_swap_group", tf::Type::String(),
@@ -89,7 +91,7 @@ class GroupResource final : public tf::Resource {
       // group exists is read from Jira, not from the message.
       if (e.http_status == 400 && client->GetGroup(name).ok()) {
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira group already exists",
-                                "Jira: " + e.Message() +
+                                e.Message() +
                                     " To manage the existing group, import it: terraform import "
                                     "<address> \"" + name + "\"");
       } else {
@@ -155,8 +157,9 @@ class GroupResource final : public tf::Resource {
       resp.diagnostics.AddError("Invalid import id", "Import a jira_group by its name.");
       return;
     }
-    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id))
-                     .WithAttr("name", tf::Value::String(req.id));
+    // The name is left to Read, so that state takes Jira's spelling ("qa/testers" imported
+    // as "QA/Testers"), not the letter case of the id typed on the command line.
+    resp.state = resp.state.WithAttr("id", tf::Value::String(req.id));
   }
 
  private:

@@ -210,15 +210,12 @@ class GroupMembersResource final : public tf::Resource {
     auto listed = DecodeListed(req.private_data);
     for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
       auto removed = client->RemoveUserFromGroup(group, name);
-      if (removed.ok() || removed.error().IsNotMember() ||
-          removed.error().kind == jira::ErrorKind::kNotFound) {
-        continue;  // gone already: the user, the group or the membership
+      if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
+        continue;  // gone already: the user or the group
       }
-      if (MayHaveBeenApplied(removed.error())) {
-        auto user = client->GetUserByName(name, /*with_groups=*/true);
-        if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) continue;
-        if (user.ok() && !InGroup(user.value(), group)) continue;
-      }
+      // Refused, or the answer was lost: Jira's state decides, never the error's wording
+      // (which follows the account's language).
+      if (MemberNow(*client, group, name) == false) continue;
       AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
                    removed.error());
       return;
@@ -309,8 +306,9 @@ class GroupMembersResource final : public tf::Resource {
       for (const auto& name : have) {
         if (want.count(name)) continue;
         auto removed = client.RemoveUserFromGroup(group, name);
-        if (removed.ok() || removed.error().IsNotMember()) continue;
+        if (removed.ok()) continue;
         if (MayHaveBeenApplied(removed.error())) { uncertain = true; continue; }
+        if (MemberNow(client, group, name) == false) continue;  // left already: read, not worded
         AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
                      removed.error());
         return false;
@@ -318,8 +316,9 @@ class GroupMembersResource final : public tf::Resource {
       for (const auto& name : want) {
         if (have.count(name)) continue;
         auto added = client.AddUserToGroup(group, name);
-        if (added.ok() || added.error().IsAlreadyMember()) continue;
+        if (added.ok()) continue;
         if (MayHaveBeenApplied(added.error())) { uncertain = true; continue; }
+        if (MemberNow(client, group, name) == true) continue;  // in already: read, not worded
         ReportAddError(client, group, name, added.error(), diags);
         return false;
       }
@@ -358,6 +357,18 @@ class GroupMembersResource final : public tf::Resource {
 
 std::unique_ptr<tf::Resource> NewGroupMembersResource() {
   return std::make_unique<GroupMembersResource>();
+}
+
+// Whether Jira lists `name` in `group` now (through the user's groups); nullopt when the
+// read fails. A user that does not exist is in no group.
+std::optional<bool> MemberNow(jira::Client& client, const std::string& group,
+                              const std::string& name) {
+  auto user = client.GetUserByName(name, /*with_groups=*/true);
+  if (!user.ok()) {
+    if (user.error().kind == jira::ErrorKind::kNotFound) return false;
+    return std::nullopt;
+  }
+  return InGroup(user.value(), group);
 }
 
 }  // namespace tfjira

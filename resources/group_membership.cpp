@@ -8,6 +8,12 @@
 // paginated list of users who are members of the specified group and its subgroups", and
 // GET /user?expand=groups lists the groups reached through nesting too. So a read sees the
 // effective membership, through one call (expand=groups) rather than paging the group.
+//
+// Jira holds a membership by the user KEY, which survives renames. So the state keeps the
+// key (`user_key`), and a changed `username` that belongs to the same key (the user was
+// renamed) is an in-place update that changes nothing in Jira. Only a username of another
+// user moves the membership: the new user is added, then the old one removed.
+#include <optional>
 #include <string>
 
 #include "resources/all.h"
@@ -16,6 +22,7 @@
 #include "resources/jira_access.h"
 #include "resources/membership_id.h"
 #include "provider/text/unicode.h"
+#include "resources/validators.h"
 
 namespace tfjira {
 namespace {
@@ -34,15 +41,22 @@ tf::Schema MembershipSchema() {
   a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
   for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
                                                "membership; letter case alone is no change."},
-                            std::pair{"username", "The username (not the key). Changing it "
-                                                  "replaces the membership; letter case alone "
-                                                  "is no change."}}) {
+                            std::pair{"username", "The username (not the key). Renaming the user "
+                                                  "(the new name has the same `user_key`) updates "
+                                                  "the membership in place without touching Jira; "
+                                                  "a username of another user moves the "
+                                                  "membership to that user. Letter case alone is "
+                                                  "no change."}}) {
     tf::Attribute attr = RequiredAttr(name, tf::Type::String(), desc);
-    attr.requires_replace = true;
+    attr.requires_replace = std::string(name) == "group";
     attr.semantic_equal = tf::CaseInsensitiveEquality();
     attr.validators.push_back(tf::NonEmptyString());
+    attr.validators.push_back(TrimmedNameValidator());
     a.push_back(attr);
   }
+  a.push_back(ComputedAttr("user_key", tf::Type::String(),
+                           "The key of the member, which Jira keeps across renames, so the "
+                           "membership follows the user when `username` changes."));
   return s;
 }
 
@@ -62,6 +76,13 @@ jira::Result<bool> IsMember(jira::Client& client, const MembershipId& m) {
     return user.error();
   }
   return HasGroup(user.value(), m.group);
+}
+
+// True only when Jira says the user is in the group now (a failed read counts as "not known
+// to be", so the caller reports its own error).
+bool IsMemberNow(jira::Client& client, const MembershipId& m) {
+  auto member = IsMember(client, m);
+  return member.ok() && member.value();
 }
 
 // Our id for a membership state, whatever id it was stored with (ours is unchanged by this).
@@ -105,11 +126,36 @@ class GroupMembershipResource final : public tf::Resource {
                                            GroupMemberCache::BothManageWarning(*g));
     }
     if (req.proposed_new_state.is_null() || req.prior_state.is_null()) return;
+    const tf::Value& prior = req.prior_state;
     tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
-    if (plan.attr("group") == req.prior_state.attr("group") &&
-        plan.attr("username") == req.prior_state.attr("username")) {
-      resp.planned_state = plan.WithAttr("id", req.prior_state.attr("id"));
+    if (plan.attr("group") != prior.attr("group")) return;  // replaced: all new
+    if (plan.attr("username") == prior.attr("username")) {
+      resp.planned_state = plan.WithAttr("id", prior.attr("id")).WithAttr("user_key", prior.attr("user_key"));
+      return;
     }
+    // The username changed. The id follows the name; the key decides what happens in Jira.
+    const tf::Value& username = plan.attr("username");
+    tf::Value id = tf::Value::Unknown(tf::Type::String());
+    if (username.is_known() && plan.attr("group").is_known()) {
+      id = tf::Value::String(EncodeMembershipId({plan.attr("group").as_string(), username.as_string()}));
+    }
+    plan = plan.WithAttr("id", id).WithAttr("user_key", tf::Value::Unknown(tf::Type::String()));
+    const tf::Value& prior_key = prior.attr("user_key");
+    if (username.is_known() && prior_key.is_known() && !prior_key.is_null() && jira_.configured()) {
+      // Ask Jira who the name belongs to now. Not found is the usual rename: the jira_user
+      // change that gives the name is applied first, and Update decides then.
+      tf::Diagnostics ignored;  // plan-time lookups are advisory; apply reports failures
+      if (auto client = jira_.Client(req.cancel, ignored)) {
+        auto user = client->GetUserByName(username.as_string());
+        if (user.ok() && user->key == prior_key.as_string()) {
+          plan = plan.WithAttr("user_key", prior_key);  // renamed already: same membership
+        } else if (user.ok()) {
+          // Another user: show the move honestly as a replacement.
+          resp.requires_replace.push_back(tf::Path().AtName("username"));
+        }
+      }
+    }
+    resp.planned_state = plan;
   }
 
   void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
@@ -132,7 +178,7 @@ class GroupMembershipResource final : public tf::Resource {
       resp.state = tf::Value::Null(req.planned_state.type());
       return;
     }
-    resp.state = State(m);
+    resp.state = State(m, KeyOf(*client, m.username));
   }
 
   void Read(const tf::ReadRequest& req, tf::ReadResponse& resp) override {
@@ -149,8 +195,11 @@ class GroupMembershipResource final : public tf::Resource {
       if (members.ok() && members.value()->Contains(m.username)) return;  // state unchanged
     }
     // The user with its groups answers all three questions at once: a deleted user is a
-    // 404, and a deleted group or a removed membership is missing from the list.
-    auto user = client->GetUserByName(m.username, /*with_groups=*/true);
+    // 404, and a deleted group or a removed membership is missing from the list. By key
+    // when known, so a user renamed outside Terraform is still found (under its new name).
+    std::string key = tf::GetString(state, "user_key").value_or("");
+    auto user = key.empty() ? client->GetUserByName(m.username, /*with_groups=*/true)
+                            : client->GetUserByKey(key, /*with_groups=*/true);
     if (!user.ok()) {
       if (user.error().kind == jira::ErrorKind::kNotFound) {
         resp.state = tf::Value::Null(state.type());
@@ -163,12 +212,67 @@ class GroupMembershipResource final : public tf::Resource {
       resp.state = tf::Value::Null(state.type());
       return;
     }
-    resp.state = State(m);
+    if (!EqualsIgnoreCase(m.username, user->name)) m.username = user->name;  // renamed in Jira
+    resp.state = State(m, user->key);
   }
 
   void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
-    // Both attributes force replacement; only case-equal values can reach an update.
-    resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
+    auto& diags = resp.diagnostics;
+    const tf::Value& prior = req.prior_state;
+    resp.state = prior;
+    MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
+                   tf::GetString(req.planned_state, "username").value_or("")};
+    std::string old_name = tf::GetString(prior, "username").value_or("");
+    std::string old_key = tf::GetString(prior, "user_key").value_or("");
+    if (EqualsIgnoreCase(m.username, old_name)) {  // letter case only: nothing in Jira
+      resp.state = req.planned_state.WithAttr("id", prior.attr("id"));
+      return;
+    }
+    auto client = jira_.Client(req.cancel, diags);
+    if (!client) return;
+    auto user = client->GetUserByName(m.username, /*with_groups=*/true);
+    if (!user.ok()) {
+      if (user.error().kind == jira::ErrorKind::kNotFound) {
+        diags.AddAttributeError(tf::Path().AtName("username"), "Unknown user",
+                                "Jira has no user named \"" + m.username + "\".");
+      } else {
+        AddJiraError(diags, "Cannot read Jira user \"" + m.username + "\"", user.error());
+      }
+      return;
+    }
+    bool same_user = !old_key.empty() && user->key == old_key;
+    if (!HasGroup(user.value(), m.group)) {
+      // A renamed user who left the group by hand is added back; another user is added
+      // before the old one is removed, so the group never lacks both.
+      auto added = client->AddUserToGroup(m.group, m.username);
+      // A refusal is read back, never judged by its wording: the user may be in already.
+      if (!added.ok() && !IsMemberNow(*client, m)) {
+        Report(*client, diags, "Cannot add \"" + m.username + "\" to group \"" + m.group + "\"",
+               added.error(), m);
+        return;
+      }
+    }
+    if (!same_user) {
+      // The old member under whatever name it has now (it may have been renamed too).
+      std::string old_member = old_name;
+      if (!old_key.empty()) {
+        auto old_user = client->GetUserByKey(old_key);
+        if (old_user.ok()) old_member = old_user->name;
+        else if (old_user.error().kind == jira::ErrorKind::kNotFound) old_member.clear();
+      }
+      if (!old_member.empty()) {
+        auto removed = client->RemoveUserFromGroup(m.group, old_member);
+        if (!removed.ok() && removed.error().kind != jira::ErrorKind::kNotFound &&
+            IsMemberNow(*client, MembershipId{m.group, old_member})) {
+          // The new membership exists: state says so, and the old one is left to report.
+          resp.state = State(m, user->key);
+          AddJiraError(diags, "Cannot remove \"" + old_member + "\" from group \"" + m.group + "\"",
+                       removed.error());
+          return;
+        }
+      }
+    }
+    resp.state = State(m, user->key);
   }
 
   void Delete(const tf::DeleteRequest& req, tf::DeleteResponse& resp) override {
@@ -202,15 +306,24 @@ class GroupMembershipResource final : public tf::Resource {
               "\".");
       return;
     }
-    resp.state = State(*m);
+    resp.state = State(*m, std::nullopt);  // Read finds the key
   }
 
  private:
-  tf::Value State(const MembershipId& m) const {
+  tf::Value State(const MembershipId& m, const std::optional<std::string>& user_key) const {
     return tf::Value::ObjectOf(GetSchema().ImpliedType(),
                                {{"id", tf::Value::String(EncodeMembershipId(m))},
                                 {"group", tf::Value::String(m.group)},
-                                {"username", tf::Value::String(m.username)}});
+                                {"username", tf::Value::String(m.username)},
+                                {"user_key", user_key ? tf::Value::String(*user_key)
+                                                      : tf::Value::Null(tf::Type::String())}});
+  }
+
+  // The key of `username`, or nullopt when Jira cannot say now (Read fills it in later).
+  static std::optional<std::string> KeyOf(jira::Client& client, const std::string& username) {
+    auto user = client.GetUserByName(username);
+    if (!user.ok()) return std::nullopt;
+    return user->key;
   }
 
   // Places "does not exist" failures on the attribute that names the missing object.
@@ -220,13 +333,13 @@ class GroupMembershipResource final : public tf::Resource {
       auto group = client.GetGroup(m.group);
       if (!group.ok() && group.error().kind == jira::ErrorKind::kNotFound) {
         diags.AddAttributeError(tf::Path().AtName("group"), summary,
-                                "Jira: " + e.Message() + " (the group does not exist)");
+                                e.Message() + " (the group does not exist)");
         return;
       }
       auto user = client.GetUserByName(m.username);
       if (!user.ok() && user.error().kind == jira::ErrorKind::kNotFound) {
         diags.AddAttributeError(tf::Path().AtName("username"), summary,
-                                "Jira: " + e.Message() + " (the user does not exist)");
+                                e.Message() + " (the user does not exist)");
         return;
       }
     }

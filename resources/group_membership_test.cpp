@@ -55,13 +55,54 @@ TEST_F(GroupMembershipTest, GroupCreateReadDelete) {
   EXPECT_FALSE(Delete(*group_, created.state).diagnostics.HasError());  // already gone
 }
 
-TEST_F(GroupMembershipTest, GroupImportKeepsTheGivenCase) {
+// Moved to a user who does not exist yet at plan time (created in the same run): the plan
+// is an update, and the update adds the new member before removing the old one.
+TEST_F(GroupMembershipTest, MovedToAUserCreatedInTheSameRun) {
+  fake_->groups["devs"] = {};
+  auto prior = Create(*member_, Membership("devs", "gitlab")).state;
+  ASSERT_EQ(tf::GetString(prior, "user_key"), "JIRAUSER10500");
+  auto proposed = Membership("devs", "third");
+  tf::ModifyPlanResponse plan{proposed, {}, "", {}};
+  member_->ModifyPlan({proposed, prior, proposed, "", {}}, plan);
+  EXPECT_TRUE(plan.requires_replace.empty());
+  EXPECT_FALSE(plan.planned_state.attr("user_key").is_known());
+  EXPECT_EQ(tf::GetString(plan.planned_state, "id"), "devs/third");
+
+  fake_->users["JIRAUSER10600"] = {{"JIRAUSER10600", "third", "t@example.com", "Third", true, {}}, ""};
+  tf::UpdateResponse resp{plan.planned_state, "", {}};
+  member_->Update({proposed, prior, plan.planned_state, "", {}}, resp);
+  ASSERT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  EXPECT_EQ(fake_->groups["devs"], std::vector<std::string>{"JIRAUSER10600"});
+  EXPECT_EQ(tf::GetString(resp.state, "user_key"), "JIRAUSER10600");
+  EXPECT_EQ(tf::GetString(resp.state, "id"), "devs/third");
+}
+
+// Renamed: the new name has the member's key, so the plan keeps the key and the update
+// writes nothing.
+TEST_F(GroupMembershipTest, RenamedUserKeepsTheMembership) {
+  fake_->groups["devs"] = {};
+  auto prior = Create(*member_, Membership("devs", "gitlab")).state;
+  fake_->users["JIRAUSER10500"].user.name = "gitlab-bot";
+  auto proposed = Membership("devs", "gitlab-bot");
+  tf::ModifyPlanResponse plan{proposed, {}, "", {}};
+  member_->ModifyPlan({proposed, prior, proposed, "", {}}, plan);
+  EXPECT_TRUE(plan.requires_replace.empty());
+  EXPECT_EQ(tf::GetString(plan.planned_state, "user_key"), "JIRAUSER10500");
+  tf::UpdateResponse resp{plan.planned_state, "", {}};
+  member_->Update({proposed, prior, plan.planned_state, "", {}}, resp);
+  ASSERT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  EXPECT_EQ(fake_->groups["devs"], std::vector<std::string>{"JIRAUSER10500"});
+  EXPECT_EQ(resp.state, plan.planned_state);
+}
+
+// Import finds the group case-insensitively; state takes the spelling Jira holds.
+TEST_F(GroupMembershipTest, GroupImportTakesJirasSpelling) {
   fake_->groups["gitlab-developers"] = {};
   tf::ImportResponse imp{Obj(group_->GetSchema(), {}), "", {}};
   group_->ImportState({"GitLab-Developers", {}}, imp);
   auto read = Read(*group_, imp.state);
   EXPECT_EQ(tf::GetString(read.state, "id"), "gitlab-developers");
-  EXPECT_EQ(tf::GetString(read.state, "name"), "GitLab-Developers");
+  EXPECT_EQ(tf::GetString(read.state, "name"), "gitlab-developers");
 }
 
 TEST_F(GroupMembershipTest, AlreadyMemberOnCreateIsSuccess) {

@@ -1,13 +1,16 @@
 // jira_permission_scheme: a permission scheme and, authoritatively, its grants. Apply adds
 // and deletes only the grants that differ, so unchanged grants keep their ids in Jira.
 #include <charconv>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "resources/all.h"
 #include "resources/attributes.h"
 #include "resources/grants.h"
 #include "resources/jira_access.h"
 #include "resources/scheme_grants.h"
+#include "resources/validators.h"
 
 namespace tfjira {
 namespace {
@@ -25,6 +28,7 @@ tf::Schema SchemeSchema() {
   tf::Attribute name = RequiredAttr("name", tf::Type::String(),
                                     "The scheme name, unique in Jira. Updated in place.");
   name.validators.push_back(tf::NonEmptyString());
+  name.validators.push_back(TrimmedNameValidator());
   a.push_back(name);
   a.push_back(OptionalAttr("description", tf::Type::String(),
                            "A description. Updated in place."));
@@ -104,10 +108,20 @@ class PermissionSchemeResource final : public tf::Resource {
     }
     if (id == 0) {
       const jira::Error& e = created.error();
-      if (e.Message().find("already exists") != std::string::npos) {
+      // Whether the name is taken is read from Jira's list, not from the error's wording,
+      // and the existing scheme's id is what importing it needs.
+      std::optional<int64_t> existing;
+      if (auto all = client->ListPermissionSchemes(/*with_grants=*/false); all.ok()) {
+        for (const auto& s : all.value()) {
+          if (EqualsIgnoreCase(s.name, scheme.name)) existing = s.id;
+        }
+      }
+      if (existing) {
         diags.AddAttributeError(tf::Path().AtName("name"), "Permission scheme already exists",
-                                "Jira: " + e.Message() + " Import the existing scheme by its id "
-                                "to manage it.");
+                                "Jira already has a permission scheme named \"" + scheme.name +
+                                    "\", with id " + std::to_string(*existing) +
+                                    ". Choose another name, or import that scheme to manage it: "
+                                    "terraform import <address> " + std::to_string(*existing) + ".");
       } else {
         AddJiraError(diags, "Cannot create permission scheme \"" + scheme.name + "\"", e,
                      kSchemeFields);
@@ -292,14 +306,22 @@ class PermissionSchemeResource final : public tf::Resource {
         if (p.key == *key) found = &p;
       }
       if (found == nullptr) {
+        std::vector<std::string> known;
+        for (const auto& p : *permissions_) {
+          if (p.type != "GLOBAL") known.push_back(p.key);
+        }
+        auto nearest = NearestPermissionKey(*key, known);
         diags.AddAttributeError(tf::Path().AtName("grant"), "Unknown permission",
-                                "\"" + *key + "\" is not a permission key this Jira knows (for "
-                                "example ADMINISTER_PROJECTS or BROWSE_PROJECTS).");
+                                "In " + DescribeGrant(g) + ": \"" + *key +
+                                    "\" is not a permission key this Jira knows" +
+                                    (nearest ? "; did you mean " + *nearest + "?"
+                                             : " (for example ADMINISTER_PROJECTS or BROWSE_PROJECTS)."));
       } else if (found->type == "GLOBAL") {
         diags.AddAttributeError(tf::Path().AtName("grant"),
                                 "Global permission in a permission scheme",
-                                *key + " is a global permission and cannot be granted in a "
-                                "permission scheme.");
+                                "In " + DescribeGrant(g) + ": " + *key +
+                                    " is a global permission and cannot be granted in a "
+                                    "permission scheme.");
       }
     }
   }

@@ -133,7 +133,8 @@ TEST_F(PermissionSchemeTest, FailedGrantLeavesStateDescribingJira) {
                   .WithAttr("id", prior.attr("id"));
   auto resp = Update(prior, plan);
   ASSERT_TRUE(resp.diagnostics.HasError());
-  EXPECT_NE(resp.diagnostics.ToString().find("no-such-group does not exist"), std::string::npos);
+  EXPECT_NE(resp.diagnostics.ToString().find("no group \"no-such-group\""), std::string::npos)
+      << resp.diagnostics.ToString();
   EXPECT_EQ(resp.state.attr("grant").items().size(), 0u);
 }
 

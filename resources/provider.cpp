@@ -26,12 +26,18 @@ bool ReportAuthFailure(const jira::Error& e, const jira::ClientConfig& config,
     return true;
   }
   if (e.kind == jira::ErrorKind::kUnauthorized || e.kind == jira::ErrorKind::kForbidden) {
+    // Error::Message() of a 401 carries its own generic "check the credentials" advice; the
+    // specific advice here replaces it, so the answer is described from its parts.
+    std::string answer = "Jira answered " + std::to_string(e.http_status);
+    if (!e.method_and_path.empty()) answer += " to " + e.method_and_path;
+    if (!e.login_reason.empty()) answer += " (X-Seraph-LoginReason: " + e.login_reason + ")";
+    if (!e.denied_reason.empty()) answer += " (X-Authentication-Denied-Reason: " + e.denied_reason + ")";
     diags.AddError("Jira rejected the credentials",
                    std::string(config.token.empty()
-                                   ? "Check username and password (or JIRA_USERNAME and "
+                                   ? "Check the username and password (or JIRA_USERNAME and "
                                      "JIRA_PASSWORD)."
                                    : "Check the personal access token (or JIRA_TOKEN).") +
-                       " " + e.Message());
+                       " " + answer + ".");
     return true;
   }
   return false;

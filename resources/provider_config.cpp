@@ -63,13 +63,15 @@ tf::Schema ProviderSchema() {
                            "`JIRA_CA_FILE`."));
   a.push_back(OptionalAttr("insecure_skip_verify", tf::Type::Bool(),
                            "Skip TLS certificate verification. Default `false`; a warning is "
-                           "shown whenever it is `true`."));
+                           "shown whenever it is `true`. Environment: `JIRA_INSECURE_SKIP_VERIFY` "
+                           "(`true` or `false`)."));
   a.push_back(OptionalAttr("request_timeout", tf::Type::String(),
                            "Timeout of each HTTP request as a duration, e.g. `\"30s\"` or "
-                           "`\"1m\"`. Default `\"30s\"`."));
+                           "`\"1m\"`. Default `\"30s\"`. Environment: `JIRA_REQUEST_TIMEOUT`."));
   a.push_back(OptionalAttr("max_retries", tf::Type::Number(),
                            "Retries on 429/502/503/504 and connection failures (never on 401 or "
-                           "403, which could lock the account behind a CAPTCHA). Default 5."));
+                           "403, which could lock the account behind a CAPTCHA). Default 5. "
+                           "Environment: `JIRA_MAX_RETRIES`."));
   return s;
 }
 
@@ -155,6 +157,11 @@ std::optional<jira::ClientConfig> ResolveClientConfig(const tf::Value& config,
     }
     return v;
   };
+  auto from_env = [&](const char* var) {
+    std::optional<std::string> v = env(var);
+    if (v && v->empty()) v.reset();
+    return v;
+  };
   auto url = pick("url", {"JIRA_URL"});
   auto token = pick("token", {"JIRA_TOKEN"});
   std::optional<std::string> username = tf::GetString(config, "username");
@@ -170,6 +177,45 @@ std::optional<jira::ClientConfig> ResolveClientConfig(const tf::Value& config,
   if (explicit_basic && !explicit_token) token.reset();
   if (explicit_token) { username.reset(); password.reset(); }
   auto ca_file = pick("ca_file", {"JIRA_CA_FILE"});
+  // The settings that are not strings come from the environment as text, checked here with
+  // the same rules as the attributes (ValidateProviderConfig), and reported on the attribute.
+  std::optional<bool> insecure = tf::GetBool(config, "insecure_skip_verify");
+  if (!insecure) {
+    if (auto text = from_env("JIRA_INSECURE_SKIP_VERIFY")) {
+      if (*text == "true" || *text == "1") insecure = true;
+      else if (*text == "false" || *text == "0") insecure = false;
+      else diags.AddAttributeError(tf::Path().AtName("insecure_skip_verify"), "Invalid JIRA_INSECURE_SKIP_VERIFY",
+                                   "JIRA_INSECURE_SKIP_VERIFY must be true or false; got \"" + *text + "\".");
+    }
+  }
+  std::chrono::milliseconds timeout = jira::ClientConfig().request_timeout;  // the default
+  if (auto text = tf::GetString(config, "request_timeout")) {
+    timeout = *ParseDuration(*text);  // ValidateProviderConfig accepted it
+  } else if (auto env_text = from_env("JIRA_REQUEST_TIMEOUT")) {
+    auto parsed = ParseDuration(*env_text);
+    if (parsed && parsed->count() > 0) {
+      timeout = *parsed;
+    } else {
+      diags.AddAttributeError(tf::Path().AtName("request_timeout"), "Invalid JIRA_REQUEST_TIMEOUT",
+                              "JIRA_REQUEST_TIMEOUT must be a positive duration such as \"30s\", "
+                              "\"1m\" or \"1m30s\"; got \"" + *env_text + "\".");
+    }
+  }
+  std::optional<int64_t> retries = tf::GetInt(config, "max_retries");
+  if (!retries) {
+    if (auto text = from_env("JIRA_MAX_RETRIES")) {
+      char* end = nullptr;
+      long long n = std::strtoll(text->c_str(), &end, 10);
+      bool whole = end != text->c_str() && *end == '\0' && std::isdigit(static_cast<unsigned char>((*text)[0]));
+      if (whole && n >= 0 && n <= 100) {
+        retries = n;
+      } else {
+        diags.AddAttributeError(tf::Path().AtName("max_retries"), "Invalid JIRA_MAX_RETRIES",
+                                "JIRA_MAX_RETRIES must be a whole number between 0 and 100; got \"" +
+                                    *text + "\".");
+      }
+    }
+  }
 
   if (!url) {
     diags.AddAttributeError(kUrl, "Missing Jira URL",
@@ -206,18 +252,16 @@ std::optional<jira::ClientConfig> ResolveClientConfig(const tf::Value& config,
   if (username) out.username = *username;
   if (password) out.password = *password;
   if (ca_file) out.ca_file = *ca_file;
-  if (auto insecure = tf::GetBool(config, "insecure_skip_verify"); insecure && *insecure) {
+  if (insecure && *insecure) {
     out.insecure_skip_verify = true;
     diags.AddAttributeWarning(tf::Path().AtName("insecure_skip_verify"),
                               "TLS certificate verification is disabled",
-                              "insecure_skip_verify = true accepts any certificate, so the Jira "
-                              "credentials can be intercepted. Use ca_file to trust a private CA "
-                              "instead.");
+                              "insecure_skip_verify = true (or JIRA_INSECURE_SKIP_VERIFY) accepts "
+                              "any certificate, so the Jira credentials can be intercepted. Use "
+                              "ca_file to trust a private CA instead.");
   }
-  if (auto timeout = tf::GetString(config, "request_timeout")) {
-    out.request_timeout = *ParseDuration(*timeout);
-  }
-  if (auto retries = tf::GetInt(config, "max_retries")) out.max_retries = static_cast<int>(*retries);
+  out.request_timeout = timeout;
+  if (retries) out.max_retries = static_cast<int>(*retries);
   return out;
 }
 

@@ -172,6 +172,56 @@ TEST(ProviderConfigTest, TimeoutRetriesAndInsecureWarning) {
   EXPECT_EQ(PathsOf(bad), "max_retries;");
 }
 
+TEST(ProviderConfigTest, TimeoutRetriesAndInsecureFromEnvironment) {
+  tf::Diagnostics d;
+  auto c = ResolveClientConfig(Config({{"url", Value::String("https://h")}, {"token", Value::String("t")}}),
+                               Env({{"JIRA_REQUEST_TIMEOUT", "1m30s"},
+                                    {"JIRA_MAX_RETRIES", "0"},
+                                    {"JIRA_INSECURE_SKIP_VERIFY", "true"}}),
+                               d);
+  ASSERT_TRUE(c) << d.ToString();
+  EXPECT_EQ(c->request_timeout, std::chrono::milliseconds(90000));
+  EXPECT_EQ(c->max_retries, 0);
+  EXPECT_TRUE(c->insecure_skip_verify);
+  EXPECT_EQ(PathsOf(d), "insecure_skip_verify;");  // the warning, as for the attribute
+
+  // An attribute set in the block wins over the environment, as for every other setting.
+  tf::Diagnostics d2;
+  auto c2 = ResolveClientConfig(Config({{"url", Value::String("https://h")},
+                                        {"token", Value::String("t")},
+                                        {"request_timeout", Value::String("5s")},
+                                        {"max_retries", Value::Int(3)},
+                                        {"insecure_skip_verify", Value::Bool(false)}}),
+                                Env({{"JIRA_REQUEST_TIMEOUT", "1m"},
+                                     {"JIRA_MAX_RETRIES", "9"},
+                                     {"JIRA_INSECURE_SKIP_VERIFY", "true"}}),
+                                d2);
+  ASSERT_TRUE(c2) << d2.ToString();
+  EXPECT_EQ(c2->request_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(c2->max_retries, 3);
+  EXPECT_FALSE(c2->insecure_skip_verify);
+  EXPECT_TRUE(d2.empty()) << d2.ToString();
+}
+
+TEST(ProviderConfigTest, BadEnvironmentValuesAreErrorsOnTheAttribute) {
+  tf::Diagnostics d;
+  auto c = ResolveClientConfig(Config({{"url", Value::String("https://h")}, {"token", Value::String("t")}}),
+                               Env({{"JIRA_REQUEST_TIMEOUT", "soon"},
+                                    {"JIRA_MAX_RETRIES", "-1"},
+                                    {"JIRA_INSECURE_SKIP_VERIFY", "yes please"}}),
+                               d);
+  EXPECT_FALSE(c);
+  EXPECT_EQ(PathsOf(d), "insecure_skip_verify;request_timeout;max_retries;");
+  EXPECT_NE(d.ToString().find("JIRA_MAX_RETRIES must be a whole number"), std::string::npos) << d.ToString();
+  for (const char* bad : {"2x", "", " 3", "101", "1.5"}) {
+    tf::Diagnostics e;
+    auto r = ResolveClientConfig(Config({{"url", Value::String("https://h")}, {"token", Value::String("t")}}),
+                                 Env({{"JIRA_MAX_RETRIES", bad}}), e);
+    // An empty variable counts as unset, like every other JIRA_* variable.
+    EXPECT_EQ(r.has_value(), std::string(bad).empty()) << "\"" << bad << "\": " << e.ToString();
+  }
+}
+
 TEST(ProviderConfigTest, UnknownValuesLeaveNoClientAndNoError) {
   tf::Diagnostics d;
   auto c = ResolveClientConfig(Config({{"url", Value::Unknown(tf::Type::String())},

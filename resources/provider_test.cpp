@@ -98,6 +98,12 @@ TEST_F(ProviderTest, BadCredentialsGiveOneClearErrorWithoutThePassword) {
   ASSERT_EQ(resp.diagnostics.size(), 1u) << resp.diagnostics.ToString();
   EXPECT_EQ(resp.diagnostics.items()[0].summary, "Jira rejected the credentials");
   EXPECT_EQ(resp.diagnostics.ToString().find("hunter2"), std::string::npos);
+  // The advice comes once, with the login reason Jira gave.
+  const std::string& detail = resp.diagnostics.items()[0].detail;
+  size_t first = detail.find("Check the username and password");
+  ASSERT_NE(first, std::string::npos) << detail;
+  EXPECT_EQ(detail.find("Check", first + 1), std::string::npos) << detail;
+  EXPECT_NE(detail.find("AUTHENTICATED_FAILED"), std::string::npos) << detail;
 }
 
 TEST_F(ProviderTest, CaptchaLockoutInPlainWords) {

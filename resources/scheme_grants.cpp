@@ -37,6 +37,34 @@ const tf::Value* FindSame(const tf::Value& set, const tf::Value& grant) {
 
 }  // namespace
 
+std::string HolderTypeDescription() {
+  // One line per holder type Jira accepts (the list grants.cpp validates against); `<br>`
+  // keeps them on separate lines inside the registry's attribute table.
+  static const char* const kLines[] = {
+      "`group`: members of a group; `holder_parameter` is the group name.",
+      "`user`: one user; `holder_parameter` is the username (Jira stores the user key).",
+      "`projectRole`: members of a project role; `holder_parameter` is the role's numeric id "
+      "(e.g. `10002`), not its name.",
+      "`applicationRole`: users with access to an application; `holder_parameter` is its key "
+      "(e.g. `jira-software`), or unset for any logged-in user.",
+      "`anyone`: anyone, including anonymous users; no parameter.",
+      "`reporter`: the issue's reporter; no parameter.",
+      "`reporterWithCreatePermission`: the reporter, if they may create issues; no parameter.",
+      "`assignee`: the issue's assignee; no parameter.",
+      "`assigneeWithAssignablePermission`: the assignee, if they are assignable; no parameter.",
+      "`projectLead`: the project lead; no parameter.",
+      "`userCustomField`: users named in a user-picker custom field; `holder_parameter` is the "
+      "field id (e.g. `customfield_10100`).",
+      "`groupCustomField`: groups named in a group-picker custom field; `holder_parameter` is "
+      "the field id.",
+      "`sd.customer.portal.only`: Jira Service Management customers, on the portal only; no "
+      "parameter.",
+  };
+  std::string out = "Who receives the permission, one of:";
+  for (const char* line : kLines) out += std::string("<br>") + line;
+  return out;
+}
+
 tf::Type GrantType() {
   return tf::Type::Object({{"permission", tf::Type::String()},
                            {"holder_type", tf::Type::String()},
@@ -52,10 +80,7 @@ std::vector<tf::Attribute> GrantAttributes(bool computed) {
     out.push_back(a);
   };
   make("permission", "The project permission key, e.g. `ADMINISTER_PROJECTS`.", true);
-  make("holder_type",
-       "Who receives it: `group`, `user`, `projectRole`, `applicationRole`, `reporter`, "
-       "`assignee`, `projectLead`, `anyone`, `userCustomField`, `groupCustomField`, ...",
-       true);
+  make("holder_type", HolderTypeDescription(), true);
   make("holder_parameter",
        "The group name, **username** (stored in Jira as the user key), project role id, "
        "application key or custom field id. Required exactly for the holder types that take "
@@ -107,13 +132,33 @@ std::optional<std::vector<jira::PermissionGrant>> GrantsToJira(jira::Client& cli
     grant.permission = tf::GetString(g, "permission").value_or("");
     grant.holder.type = tf::GetString(g, "holder_type").value_or("");
     grant.holder.parameter = Param(g);
+    // Every grant is checked before any is written, so one run reports every unknown user
+    // and group at once.
+    if (grant.holder.type == "group" && !grant.holder.parameter.empty()) {
+      auto group = client.GetGroup(grant.holder.parameter);
+      if (!group.ok()) {
+        if (group.error().kind == jira::ErrorKind::kNotFound) {
+          diags.AddAttributeError(path, "Unknown group in grant",
+                                  "In " + DescribeGrant(g) + ": Jira has no group \"" +
+                                      grant.holder.parameter + "\".");
+        } else {
+          AddJiraError(diags, "Cannot look up group \"" + grant.holder.parameter + "\"", group.error());
+        }
+        failed = true;
+      }
+    }
     if (grant.holder.type == "user" && !grant.holder.parameter.empty()) {
       auto user = client.GetUserByName(grant.holder.parameter);
       if (!user.ok()) {
         if (user.error().kind == jira::ErrorKind::kNotFound) {
+          // A user key where the username belongs is a common slip: say so, with the name.
+          auto by_key = client.GetUserByKey(grant.holder.parameter);
+          std::string detail = by_key.ok() ? " is a user key, not a username: use the username \"" +
+                                                 by_key->name + "\"."
+                                           : " is not a Jira username.";
           diags.AddAttributeError(path, "Unknown user in grant",
-                                  "holder_parameter \"" + grant.holder.parameter +
-                                      "\" (holder_type user) is not a Jira username.");
+                                  "In " + DescribeGrant(g) + ": holder_parameter \"" +
+                                      grant.holder.parameter + "\"" + detail);
         } else {
           AddJiraError(diags, "Cannot look up user \"" + grant.holder.parameter + "\"",
                        user.error());

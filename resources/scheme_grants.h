@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "provider/core/diagnostics.h"
@@ -15,6 +16,8 @@ namespace tfjira {
 
 // The object type of one grant: {permission, holder_type, holder_parameter}.
 tf::Type GrantType();
+// The description of `holder_type`: every accepted value on a line of its own.
+std::string HolderTypeDescription();
 // The `grant` attributes, with descriptions.
 std::vector<tf::Attribute> GrantAttributes(bool computed);
 

@@ -38,6 +38,7 @@ tf::Schema UserSchema() {
       "alone is not a change, since Jira compares usernames case-insensitively.");
   name.semantic_equal = tf::CaseInsensitiveEquality();
   name.validators.push_back(tf::NonEmptyString());
+  name.validators.push_back(TrimmedNameValidator());
   a.push_back(name);
   tf::Attribute email = RequiredAttr(
       "email", tf::Type::String(),
@@ -82,7 +83,8 @@ tf::Schema UserSchema() {
   a.push_back(active);
   tf::Attribute notify = OptionalAttr(
       "notify", tf::Type::Bool(),
-      "Send Jira's \"user created\" e-mail on create (only then). Default `false`.");
+      "Send Jira's \"user created\" e-mail on create. Create-only: it is read only when the "
+      "user is created, so changing it later plans no change. Default `false`.");
   notify.computed = true;
   notify.default_value = tf::Value::Bool(false);
   a.push_back(notify);
@@ -176,6 +178,11 @@ class UserResource final : public tf::Resource {
     }
     if (!prior.is_null()) {
       plan = plan.WithAttr("id", prior.attr("id")).WithAttr("key", prior.attr("key"));
+      // notify matters only on create: keeping the prior value (which Terraform accepts in
+      // place of the configured one) plans no update that would do nothing.
+      if (!prior.attr("notify").is_null() || req.config.attr("notify").is_null()) {
+        plan = plan.WithAttr("notify", prior.attr("notify"));
+      }
     }
     if (const jira::ServerInfo* server = jira_.Server();
         server && !SupportsActiveOverRest(*server) && ChangesActive(plan, prior)) {
@@ -215,13 +222,16 @@ class UserResource final : public tf::Resource {
     }
     if (!user) {
       const jira::Error& e = created.error();
-      AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
       // Jira refuses a duplicate with 400 in the account's language: ask Jira whether a
-      // user of that name exists rather than reading the message.
+      // user of that name exists rather than reading the message. One error for one problem.
       if (e.http_status == 400 && client->GetUserByName(nu.name).ok()) {
+        std::string said = e.Message();
+        if (!said.ends_with('.')) said += '.';
         diags.AddAttributeError(tf::Path().AtName("name"), "Jira user already exists",
-                                "To manage the existing user, import it: terraform import "
-                                "<address> " + nu.name);
+                                said + " To manage the existing user, import it: "
+                                "terraform import <address> " + nu.name);
+      } else {
+        AddJiraError(diags, "Cannot create Jira user \"" + nu.name + "\"", e, kUserFields);
       }
       resp.state = tf::Value::Null(plan.type());
       return;

@@ -83,6 +83,8 @@ TEST_F(UserTest, DuplicateNameIsReportedOnName) {
   bool on_name = false;
   for (const auto& d : resp.diagnostics) on_name |= d.path && d.path->ToString() == "name";
   EXPECT_TRUE(on_name) << resp.diagnostics.ToString();
+  EXPECT_EQ(resp.diagnostics.size(), 1u) << "one error for one problem: " << resp.diagnostics.ToString();
+  EXPECT_EQ(resp.diagnostics.ToString().find("Jira: Jira"), std::string::npos) << resp.diagnostics.ToString();
   EXPECT_TRUE(resp.state.is_null());
 }
 

@@ -50,4 +50,26 @@ tf::SemanticEquality EmailEquality() {
   };
 }
 
+bool IsTrimmedName(std::string_view name) {
+  auto is_trimmed_away = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };  // as String.trim()
+  return !name.empty() && !is_trimmed_away(name.front()) && !is_trimmed_away(name.back());
+}
+
+tf::Validator TrimmedNameValidator() {
+  return [](const tf::Value& value, const tf::Path& path, tf::Diagnostics& diags) {
+    if (!value.is_known()) return;
+    const std::string& name = value.as_string();
+    if (name.empty()) return;  // NonEmptyString reports that
+    bool blank = true;
+    for (char c : name) blank &= static_cast<unsigned char>(c) <= 0x20;
+    if (blank) {
+      diags.AddAttributeError(path, "Blank name", "The name consists only of spaces; Jira needs a real name.");
+    } else if (!IsTrimmedName(name)) {
+      diags.AddAttributeError(path, "Name with surrounding spaces",
+                              "\"" + name + "\" starts or ends with a space (or another blank "
+                              "character); Jira would trim it, so remove the spaces.");
+    }
+  };
+}
+
 }  // namespace tfjira

@@ -20,4 +20,10 @@ tf::Validator EmailValidator();
 //   taken as equal: drift is undetectable there.
 tf::SemanticEquality EmailEquality();
 
+// User, group and scheme names: not blank, and no whitespace before or after. Jira trims
+// such names (inferred: its services use Java's String.trim(), which strips every character
+// up to U+0020) or refuses them, so the name in Jira would never match the configuration.
+bool IsTrimmedName(std::string_view name);
+tf::Validator TrimmedNameValidator();
+
 }  // namespace tfjira

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "acceptance_tests/ecosystem/command.h"
 #include "provider/jira/client.h"
@@ -128,6 +130,65 @@ TEST(ExamplesCliTest, GitlabIntegrationInitApplyPlanEmptyDestroy) {
   auto gone_scheme = jira->GetPermissionScheme(std::stoll(scheme_id));
   ASSERT_FALSE(gone_scheme.ok());
   EXPECT_EQ(gone_scheme.error().kind, jira::ErrorKind::kNotFound);
+}
+
+// Every resource and data-source example is a complete configuration: copied alone into an
+// empty directory, it applies on a fresh Jira (nothing in it but what Jira ships with), the
+// next plan is empty, and it destroys cleanly. An example that imports a fixed id, or refers
+// to a resource it does not declare, fails here.
+TEST(ExamplesCliTest, EveryExampleAppliesOnAFreshJiraAndPlansClean) {
+  auto terraform = FindTerraformCli();
+  if (!terraform) GTEST_SKIP() << "neither terraform nor tofu is on PATH";
+  TempDir dir;
+  std::string mirror = dir.path() + "/mirror";
+  auto install = RunCommand(Command({SourceDir() + "/scripts/install.sh", BuildDir()}).Env("TFJ_PLUGIN_DIR", mirror));
+  ASSERT_EQ(install.exit_code, 0) << install.Describe();
+  fs::copy(mirror + "/registry.terraform.io", mirror + "/registry.opentofu.org", fs::copy_options::recursive);
+  WriteFile(dir.path() + "/cli.tfrc", FilesystemMirrorCliConfig(mirror));
+
+  std::vector<fs::path> examples;
+  for (const char* kind : {"resources", "data-sources"}) {
+    for (const auto& entry : fs::directory_iterator(SourceDir() + "/examples/" + kind)) {
+      for (const char* file : {"resource.tf", "data-source.tf"}) {
+        if (fs::exists(entry.path() / file)) examples.push_back(entry.path() / file);
+      }
+    }
+  }
+  std::sort(examples.begin(), examples.end());
+  ASSERT_GE(examples.size(), 7u) << "examples/ lost some examples";
+
+  for (const auto& example : examples) {
+    SCOPED_TRACE(example.string());
+    std::string error;
+    auto emulator = Emulator::Start(&error);  // a fresh, empty Jira for each example
+    ASSERT_NE(emulator, nullptr) << error;
+    std::string work = dir.path() + "/" + example.parent_path().filename().string() + "-" +
+                       example.stem().string();
+    fs::create_directories(work);
+    fs::copy_file(example, work + "/main.tf");
+    auto tf = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), *terraform);
+      args.push_back("-no-color");
+      return RunCommand(Command(args)
+                            .Env(TerraformEnv(dir.path() + "/cli.tfrc"))
+                            .Unset(TerraformUnsetEnv())
+                            .Env({{"JIRA_URL", emulator->url()},
+                                  {"JIRA_USERNAME", "admin"},
+                                  {"JIRA_PASSWORD", "admin"},
+                                  {"TF_VAR_gitlab_password", "Example-Passw0rd-For-GitLab"}})
+                            .In(work));
+    };
+    auto init = tf({"init"});
+    ASSERT_EQ(init.exit_code, 0) << init.Describe();
+    auto apply = tf({"apply", "-auto-approve"});
+    ASSERT_EQ(apply.exit_code, 0) << apply.Describe();
+    EXPECT_THAT(apply.out, HasSubstr("Apply complete!"));
+    EXPECT_THAT(apply.out, ::testing::Not(HasSubstr("imported")));
+    auto plan = tf({"plan", "-detailed-exitcode"});
+    EXPECT_EQ(plan.exit_code, 0) << "the plan right after apply must be empty\n" << plan.Describe();
+    auto destroy = tf({"destroy", "-auto-approve"});
+    EXPECT_EQ(destroy.exit_code, 0) << destroy.Describe();
+  }
 }
 
 TEST(ExamplesCliTest, ExamplesAreInCanonicalFormat) {

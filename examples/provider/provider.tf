@@ -8,8 +8,9 @@ terraform {
 }
 
 # Basic auth against Jira Server or Data Center. Every attribute can also come from the
-# environment (JIRA_URL, JIRA_USERNAME, JIRA_PASSWORD, JIRA_TOKEN, JIRA_CA_FILE); an
-# attribute set here wins over the environment.
+# environment of the process that runs the provider (JIRA_URL, JIRA_USERNAME or JIRA_USER,
+# JIRA_PASSWORD, JIRA_TOKEN, JIRA_CA_FILE, JIRA_INSECURE_SKIP_VERIFY, JIRA_REQUEST_TIMEOUT,
+# JIRA_MAX_RETRIES); an attribute set here wins over the environment.
 provider "jira" {
   url      = "https://jira.example.com/jira" # a context path is allowed
   username = "admin"

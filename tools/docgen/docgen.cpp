@@ -264,6 +264,14 @@ std::optional<std::string> RequireExample(const fs::path& path, std::vector<std:
   return body;
 }
 
+// Whether HCL text declares a top-level `import` block (one at the start of a line).
+bool HasImportBlock(const std::string& hcl) {
+  for (const auto& line : SplitLines(hcl)) {
+    if (line.rfind("import {", 0) == 0 || line.rfind("import{", 0) == 0) return true;
+  }
+  return false;
+}
+
 std::string ProviderIntro(const ProviderDocInput& input) {
   if (!TrimRight(input.provider_schema.block.description).empty()) {
     return TrimRight(input.provider_schema.block.description);
@@ -305,11 +313,11 @@ std::string RenderResource(const std::string& name, const tf::Schema& schema, co
   out << "\n";
   RenderSchema(out, schema, true);
   out << "\n## Import\n\n";
-  out << "Import is supported with the following ID format:\n\n";
+  out << "Import adopts an object that already exists in Jira; from then on Terraform manages it and "
+         "may change or destroy it. Use the ID of your own object, never one copied from an example. "
+         "The ID format:\n\n";
   RenderExample(out, import, "shell");
-  if (example.find("\nimport {") != std::string::npos || example.rfind("import {", 0) == 0) {
-    out << "\nWith Terraform 1.5 and later, an `import` block takes the same ID (see Example Usage).\n";
-  }
+  out << "\nWith Terraform 1.5 and later, an `import` block takes the same ID.\n";
   return out.str();
 }
 
@@ -359,6 +367,11 @@ DocFiles Generate(const ProviderDocInput& input, const fs::path& examples_dir, s
     fs::path dir = examples_dir / "resources" / name;
     auto example = RequireExample(dir / "resource.tf", errors);
     auto import = RequireExample(dir / "import.sh", errors);
+    // A copied example must never adopt an object by a fixed id: import belongs in import.sh
+    // and the Import section, which tell the reader to use an id of their own.
+    if (example && HasImportBlock(*example)) {
+      errors.push_back((dir / "resource.tf").string() + " has an import block; put import in import.sh");
+    }
     if (example && import) files["resources/" + PageName(input.type_name, name) + ".md"] = RenderResource(name, schema, *example, *import);
   }
   for (const auto& [name, schema] : input.data_sources) {

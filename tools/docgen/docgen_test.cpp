@@ -107,7 +107,7 @@ ProviderDocInput SampleProvider() {
 void WriteExamples(const fs::path& dir) {
   WriteText(dir / "provider/provider.tf", "provider \"demo\" {\n  url = \"http://x\"\n}\n\n\n");
   WriteText(dir / "resources/demo_thing/resource.tf",
-            "resource \"demo_thing\" \"a\" {\n  name = \"a\"\n}\n\nimport {\n  to = demo_thing.a\n  id = \"a\"\n}\n");
+            "resource \"demo_thing\" \"a\" {\n  name = \"a\"\n}\n");
   WriteText(dir / "resources/demo_thing/import.sh", "# By name.\nterraform import demo_thing.a a\n");
   WriteText(dir / "data-sources/demo_thing/data-source.tf", "data \"demo_thing\" \"a\" {\n  name = \"a\"\n}\n");
 }
@@ -141,7 +141,8 @@ TEST(DocgenTest, ResourcePageHasFrontmatterExampleTablesAndImport) {
   EXPECT_THAT(page, HasSubstr("## Attribute Reference\n\nIn addition to the arguments above, these attributes "
                               "are exported:\n\n| Name | Type | Description |\n|------|------|-------------|\n"
                               "| `id` | String | The thing's id. |\n"));
-  EXPECT_THAT(page, HasSubstr("## Import\n\nImport is supported with the following ID format:\n\n"
+  EXPECT_THAT(page, HasSubstr("## Import\n\nImport adopts an object that already exists in Jira"));
+  EXPECT_THAT(page, HasSubstr("Use the ID of your own object, never one copied from an example. The ID format:\n\n"
                               "```shell\n# By name.\nterraform import demo_thing.a a\n```\n"));
   EXPECT_THAT(page, HasSubstr("an `import` block takes the same ID"));
   // A computed-only attribute is never listed as an argument.
@@ -184,6 +185,19 @@ TEST(DocgenTest, MissingExamplesAreErrorsNamingTheFile) {
   EXPECT_THAT(errors[1], HasSubstr("data-sources/demo_thing/data-source.tf"));
   EXPECT_FALSE(files.contains("resources/thing.md"));
   EXPECT_TRUE(files.contains("index.md"));
+}
+
+// An example that imports a fixed id would adopt (and then change) whatever object a
+// reader's Jira holds under that id, so an import block in resource.tf is an error.
+TEST(DocgenTest, ImportBlockInResourceExampleIsAnError) {
+  TempDir examples;
+  WriteExamples(examples.path());
+  WriteText(examples.path() / "resources/demo_thing/resource.tf",
+            "resource \"demo_thing\" \"a\" {\n  name = \"a\"\n}\n\nimport {\n  to = demo_thing.a\n  id = \"a\"\n}\n");
+  std::vector<std::string> errors;
+  Generate(SampleProvider(), examples.path(), errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], HasSubstr("resources/demo_thing/resource.tf has an import block"));
 }
 
 TEST(DocgenTest, CompareReportsMissingChangedAndStalePages) {

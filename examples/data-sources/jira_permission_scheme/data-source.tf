@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
+# Reads a scheme by its name; its id is what `terraform import jira_permission_scheme` takes.
 data "jira_permission_scheme" "default" {
   name = "Default Permission Scheme"
 }

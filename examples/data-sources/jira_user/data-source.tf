@@ -1,13 +1,21 @@
-# Look a user up by username ...
-data "jira_user" "gitlab" {
-  name = "gitlab"
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
 }
 
-# ... or by the immutable user key.
+# Look a user up by username (replace "admin" with a user of your Jira) ...
+data "jira_user" "admin" {
+  name = "admin"
+}
+
+# ... or by the immutable user key, which is what `terraform import jira_user` also takes.
 data "jira_user" "by_key" {
-  key = "JIRAUSER10100"
+  key = data.jira_user.admin.key
 }
 
-output "gitlab_email" {
-  value = data.jira_user.gitlab.email
+output "admin_email" {
+  value = data.jira_user.by_key.email
 }

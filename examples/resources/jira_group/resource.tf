@@ -1,9 +1,14 @@
-resource "jira_group" "developers" {
-  name = "gitlab-developers"
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
 }
 
-# Terraform 1.5+: import by the group name.
-import {
-  to = jira_group.developers
-  id = "gitlab-developers"
+# The provider reads its settings from JIRA_URL, JIRA_USERNAME and JIRA_PASSWORD (or
+# JIRA_TOKEN) when no provider block sets them.
+
+resource "jira_group" "developers" {
+  name = "gitlab-developers"
 }

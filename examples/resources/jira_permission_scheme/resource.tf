@@ -1,3 +1,21 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
+resource "jira_user" "gitlab" {
+  name         = "gitlab"
+  email        = "gitlab@example.com"
+  display_name = "GitLab integration"
+}
+
+resource "jira_group" "developers" {
+  name = "gitlab-developers"
+}
+
 resource "jira_permission_scheme" "gitlab" {
   name        = "GitLab integration"
   description = "Lets the GitLab integration administer projects."
@@ -7,23 +25,17 @@ resource "jira_permission_scheme" "gitlab" {
   grant {
     permission       = "ADMINISTER_PROJECTS"
     holder_type      = "group"
-    holder_parameter = "gitlab-developers"
+    holder_parameter = jira_group.developers.name
   }
 
   grant {
     permission       = "BROWSE_PROJECTS"
     holder_type      = "user"
-    holder_parameter = "gitlab" # a username; stored in Jira as the user key
+    holder_parameter = jira_user.gitlab.name # a username; Jira stores the user key
   }
 
   grant {
     permission  = "BROWSE_PROJECTS"
     holder_type = "projectLead" # this holder type takes no parameter
   }
-}
-
-# Terraform 1.5+: import by the numeric scheme id.
-import {
-  to = jira_permission_scheme.gitlab
-  id = "10100"
 }

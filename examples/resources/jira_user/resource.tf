@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
 resource "jira_user" "gitlab" {
   name         = "gitlab"
   email        = "gitlab@example.com"
@@ -14,11 +22,4 @@ variable "gitlab_password" {
   type      = string
   sensitive = true
   ephemeral = true # Terraform 1.10+: never saved in plan or state either
-}
-
-# Terraform 1.5+ can import with a block instead of the command line.
-# The ID is the username or the user key.
-import {
-  to = jira_user.gitlab
-  id = "gitlab"
 }
