@@ -234,6 +234,18 @@ class GroupMembersResource final : public tf::Resource {
   }
 
  private:
+  // Whether Jira lists `name` in `group` now (through the user's groups); nullopt when the
+  // read fails. A user that does not exist is in no group.
+  static std::optional<bool> MemberNow(jira::Client& client, const std::string& group,
+                                       const std::string& name) {
+    auto user = client.GetUserByName(name, /*with_groups=*/true);
+    if (!user.ok()) {
+      if (user.error().kind == jira::ErrorKind::kNotFound) return false;
+      return std::nullopt;
+    }
+    return InGroup(user.value(), group);
+  }
+
   static bool InGroup(const jira::User& user, const std::string& group) {
     for (const auto& g : user.groups) {
       if (text::EqualsIgnoreCase(g, group)) return true;
@@ -357,18 +369,6 @@ class GroupMembersResource final : public tf::Resource {
 
 std::unique_ptr<tf::Resource> NewGroupMembersResource() {
   return std::make_unique<GroupMembersResource>();
-}
-
-// Whether Jira lists `name` in `group` now (through the user's groups); nullopt when the
-// read fails. A user that does not exist is in no group.
-std::optional<bool> MemberNow(jira::Client& client, const std::string& group,
-                              const std::string& name) {
-  auto user = client.GetUserByName(name, /*with_groups=*/true);
-  if (!user.ok()) {
-    if (user.error().kind == jira::ErrorKind::kNotFound) return false;
-    return std::nullopt;
-  }
-  return InGroup(user.value(), group);
 }
 
 }  // namespace tfjira
