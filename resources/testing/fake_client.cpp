@@ -432,7 +432,7 @@ jira::Result<jira::PermissionScheme> FakeJira::AssignSchemeToProject(std::string
 namespace {
 jira::Project* FindProjectIn(std::map<int64_t, jira::Project>& projects, std::string_view k) {
   for (auto& [id, p] : projects) {
-    if (std::to_string(id) == k || ToLower(p.key) == ToLower(k)) return &p;
+    if (std::to_string(id) == k || text::EqualsIgnoreCase(p.key, k)) return &p;
   }
   return nullptr;
 }
