@@ -189,15 +189,17 @@ class GroupMembershipResource final : public tf::Resource {
     MembershipId m{tf::GetString(state, "group").value_or(""),
                    tf::GetString(state, "username").value_or("")};
     // Usually the group's shared member pages answer; a user missing there (or a failed
-    // fetch) is confirmed by the direct read below before the membership leaves state.
-    if (auto* cache = jira_.member_cache()) {
+    // fetch) is confirmed by the direct read below before the membership leaves state. A
+    // state without the user's key (just imported or upgraded) takes the direct read, which
+    // fills the key in.
+    std::string key = tf::GetString(state, "user_key").value_or("");
+    if (auto* cache = jira_.member_cache(); cache && !key.empty()) {
       auto members = cache->Get(m.group, [&] { return client->GetAllGroupMembers(m.group, true); });
       if (members.ok() && members.value()->Contains(m.username)) return;  // state unchanged
     }
     // The user with its groups answers all three questions at once: a deleted user is a
     // 404, and a deleted group or a removed membership is missing from the list. By key
     // when known, so a user renamed outside Terraform is still found (under its new name).
-    std::string key = tf::GetString(state, "user_key").value_or("");
     auto user = key.empty() ? client->GetUserByName(m.username, /*with_groups=*/true)
                             : client->GetUserByKey(key, /*with_groups=*/true);
     if (!user.ok()) {

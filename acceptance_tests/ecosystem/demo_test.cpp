@@ -53,11 +53,13 @@ TEST(DemoCliTest, WalkthroughRunsWithTheTerraformCli) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_THAT(r.out, HasSubstr("init (provider from the filesystem mirror"));
   EXPECT_THAT(r.out, HasSubstr("Installing tfjira/jira v0.1.0"));
-  EXPECT_THAT(r.out, HasSubstr("Apply complete! Resources: 4 added, 0 changed, 0 destroyed."));
+  // The walkthrough's four objects, and the scheme assigned to the demo's project DEMO.
+  EXPECT_THAT(r.out, HasSubstr("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."));
+  EXPECT_THAT(r.out, HasSubstr("\"DEMO\" = \"10007\""));
   EXPECT_THAT(r.out, HasSubstr("username = \"gitlab\""));
   EXPECT_THAT(r.out, Not(HasSubstr("password = ")));  // write-only: no output holds it
   EXPECT_THAT(r.out, HasSubstr("No changes."));
-  EXPECT_THAT(r.out, HasSubstr("Destroy complete! Resources: 4 destroyed."));
+  EXPECT_THAT(r.out, HasSubstr("Destroy complete! Resources: 5 destroyed."));
   EXPECT_THAT(r.out, HasSubstr("Demo complete: used the "));
   EXPECT_THAT(r.out, HasSubstr(" CLI ("));
 }

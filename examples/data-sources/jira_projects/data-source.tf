@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
 data "jira_projects" "software" {
   project_type_key = "software"
 }

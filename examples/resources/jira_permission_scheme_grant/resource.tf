@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
 resource "jira_user" "gitlab" {
   name  = "gitlab"
   email = "gitlab@example.com"

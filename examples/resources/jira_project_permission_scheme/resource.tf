@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    jira = {
+      source = "tfjira/jira"
+    }
+  }
+}
+
 resource "jira_permission_scheme" "gitlab" {
   name        = "GitLab integration"
   description = "Lets the GitLab integration administer projects."
