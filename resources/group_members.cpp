@@ -80,9 +80,7 @@ tf::Schema MembersSchema() {
       "group", tf::Type::String(),
       "The group name. Letter case alone is no change; another group replaces the resource.");
   group.requires_replace = true;
-  group.semantic_equal = [](const tf::Value& a, const tf::Value& b) {
-    return a.is_known() && b.is_known() && text::EqualsIgnoreCase(a.as_string(), b.as_string());
-  };
+  group.semantic_equal = tf::CaseInsensitiveEquality();
   group.validators.push_back(tf::NonEmptyString());
   a.push_back(group);
   tf::Attribute usernames = RequiredAttr("usernames", tf::Type::Set(tf::Type::String()),

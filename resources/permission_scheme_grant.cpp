@@ -80,9 +80,7 @@ tf::Schema GrantSchema() {
       "The group name, **username** (stored in Jira as the user key), project role id, "
       "application key or custom field id; required exactly for the holder types that take "
       "one. Group and user names compare case-insensitively."));
-  parameter.semantic_equal = [](const tf::Value& a, const tf::Value& b) {
-    return a.is_known() && b.is_known() && text::EqualsIgnoreCase(a.as_string(), b.as_string());
-  };
+  parameter.semantic_equal = tf::CaseInsensitiveEquality();
   a.push_back(parameter);
   return s;
 }
