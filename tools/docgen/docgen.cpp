@@ -299,6 +299,10 @@ std::string RenderIndex(const ProviderDocInput& input, const std::string& exampl
   for (const auto& [name, schema] : input.data_sources) {
     out << "- [`" << name << "`](data-sources/" << PageName(input.type_name, name) << ".md)\n";
   }
+  if (!input.guides.empty()) {
+    out << "\n## Guides\n\n";
+    for (const auto& guide : input.guides) out << "- [" << guide.title << "](" << guide.path << ")\n";
+  }
   return out.str();
 }
 
@@ -350,6 +354,36 @@ ProviderDocInput DescribeProvider(const tf::Provider& provider) {
     input.data_sources.emplace(data_source->TypeName(), data_source->GetSchema());
   }
   return input;
+}
+
+std::vector<Guide> FindGuides(const fs::path& docs_dir, std::vector<std::string>& errors) {
+  std::vector<Guide> guides;
+  std::error_code ec;
+  const fs::path dir = docs_dir / "guides";
+  if (!fs::is_directory(dir, ec)) return guides;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
+    const std::string rel = "guides/" + entry.path().filename().string();
+    auto text = ReadFile(entry.path());
+    // The title is the frontmatter's `page_title: "..."` line, as the registry reads it.
+    std::string title;
+    if (text && text->starts_with("---\n")) {
+      std::istringstream lines(text->substr(4));
+      for (std::string line; std::getline(lines, line) && line != "---";) {
+        constexpr std::string_view key = "page_title: \"";
+        if (line.starts_with(key) && line.ends_with("\"") && line.size() > key.size() + 1) {
+          title = line.substr(key.size(), line.size() - key.size() - 1);
+        }
+      }
+    }
+    if (title.empty()) {
+      errors.push_back((docs_dir / rel).string() + " has no page_title in its frontmatter");
+      continue;
+    }
+    guides.push_back({title, rel});
+  }
+  std::sort(guides.begin(), guides.end(), [](const Guide& a, const Guide& b) { return a.path < b.path; });
+  return guides;
 }
 
 std::string PageName(const std::string& provider_type, const std::string& type_name) {

@@ -21,15 +21,26 @@ using DocFiles = std::map<std::string, std::string>;
 
 // Everything the generator needs from a provider, detached from the Provider interface so
 // tests can feed hand-built schemas.
+// A hand-written page under docs/guides/, listed on the index page by its title.
+struct Guide {
+  std::string title;  // the page's frontmatter page_title
+  std::string path;   // relative to docs/, e.g. "guides/migrating-from-fourplusone.md"
+};
+
 struct ProviderDocInput {
   std::string type_name;        // "jira"
   std::string display_name;     // "Jira"
   tf::Schema provider_schema;
   std::map<std::string, tf::Schema> resources;     // by type name
   std::map<std::string, tf::Schema> data_sources;  // by type name
+  std::vector<Guide> guides;                         // hand-written, listed in index.md
 };
 
 ProviderDocInput DescribeProvider(const tf::Provider& provider);
+
+// The guides under `docs_dir`/guides/, sorted by file name. A guide without a page_title in its
+// frontmatter is an error (returned in `errors`), because the index could not name it.
+std::vector<Guide> FindGuides(const std::filesystem::path& docs_dir, std::vector<std::string>& errors);
 
 // The page name the Terraform Registry (and tfplugindocs) use: the type name without the
 // provider prefix ("jira_user" of provider "jira" -> "user"), so docs/resources/user.md.

@@ -173,6 +173,39 @@ TEST(DocgenTest, DataSourceAndIndexPages) {
   EXPECT_THAT(index, HasSubstr("- [`demo_thing`](data-sources/thing.md)"));
 }
 
+// Hand-written guides are found by their frontmatter title and listed on the index page, so a
+// reader of the registry's front page can find them.
+TEST(DocgenTest, IndexListsGuidesByTitle) {
+  TempDir examples;
+  WriteExamples(examples.path());
+  TempDir docs;
+  WriteText(docs.path() / "guides/b-second.md", "---\npage_title: \"Second guide\"\nsubcategory: \"\"\n---\n\n# x\n");
+  WriteText(docs.path() / "guides/a-first.md", "---\npage_title: \"First guide\"\n---\n");
+  WriteText(docs.path() / "guides/notes.txt", "not a page");
+  std::vector<std::string> errors;
+  auto input = SampleProvider();
+  input.guides = FindGuides(docs.path(), errors);
+  ASSERT_TRUE(errors.empty()) << errors.front();
+  auto files = Generate(input, examples.path(), errors);
+  ASSERT_TRUE(errors.empty()) << errors.front();
+  EXPECT_THAT(files["index.md"], HasSubstr("\n## Guides\n\n- [First guide](guides/a-first.md)\n"
+                                           "- [Second guide](guides/b-second.md)\n"));
+}
+
+TEST(DocgenTest, GuideWithoutTitleIsAnErrorAndNoGuidesNoSection) {
+  TempDir examples;
+  WriteExamples(examples.path());
+  TempDir docs;
+  std::vector<std::string> errors;
+  EXPECT_TRUE(FindGuides(docs.path(), errors).empty());
+  auto files = Generate(SampleProvider(), examples.path(), errors);
+  EXPECT_THAT(files["index.md"], Not(HasSubstr("## Guides")));
+  WriteText(docs.path() / "guides/untitled.md", "# No frontmatter\n");
+  EXPECT_TRUE(FindGuides(docs.path(), errors).empty());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], HasSubstr("guides/untitled.md has no page_title"));
+}
+
 TEST(DocgenTest, MissingExamplesAreErrorsNamingTheFile) {
   TempDir examples;
   WriteExamples(examples.path());

@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
 
   auto provider = tfjira::NewProvider();
   std::vector<std::string> errors;
-  auto files = tfjira::docgen::Generate(tfjira::docgen::DescribeProvider(*provider), examples, errors);
+  auto input = tfjira::docgen::DescribeProvider(*provider);
+  input.guides = tfjira::docgen::FindGuides(out, errors);
+  auto files = tfjira::docgen::Generate(input, examples, errors);
   for (const auto& e : errors) std::cerr << "tfj-docgen: " << e << "\n";
   if (!errors.empty()) return 1;
 
