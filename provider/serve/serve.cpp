@@ -245,7 +245,8 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   Certificate server_cert;
   if (client_der) {
     try {
-      server_cert = GenerateSelfSignedCertificate(CurveChoice::kP521, server->CertificateEncoding());
+      server_cert =
+          GenerateSelfSignedCertificate(CurveChoice::kP521, server->CertificateEncoding());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
       CloseListener(&listener);
