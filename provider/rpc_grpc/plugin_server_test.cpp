@@ -4,6 +4,9 @@
 // against both servers.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -79,9 +82,9 @@ class GrpcPluginServerTest : public ::testing::Test {
     }, rpc::RequestCount::kOne);
   }
 
-  void Start(Options options = {}) {
+  void Start(Options options = {}, const char* group = nullptr) {
     std::string error;
-    ASSERT_TRUE(serve::OpenUnixListener(nullptr, nullptr, &listener_, &error)) << error;
+    ASSERT_TRUE(serve::OpenUnixListener(nullptr, group, &listener_, &error)) << error;
     server_ = NewPluginServer(options);
     EXPECT_FALSE(server_->AnnouncesBeforeStart());
     serve::PluginServerConfig config;
@@ -145,6 +148,19 @@ TEST_F(GrpcPluginServerTest, UnaryClientAndServerStreamingShapes) {
   a = Call("/t.S/Three", {""});
   ASSERT_TRUE(a.status.ok()) << a.status.error_message();
   EXPECT_EQ(a.messages, (std::vector<std::string>{"m0", "m1", "m2"}));
+}
+
+// gRPC C++ binds the socket again: it keeps the group and mode PLUGIN_UNIX_SOCKET_GROUP
+// gave the one serve::Main made, and is reachable there.
+TEST_F(GrpcPluginServerTest, UnixSocketKeepsItsGroupAndMode) {
+  const std::string gid = std::to_string(::getgid());
+  Start({}, gid.c_str());
+  struct stat st {};
+  ASSERT_EQ(::stat(listener_.address.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0660u);
+  EXPECT_EQ(st.st_gid, ::getgid());
+  EXPECT_TRUE(Call("/t.S/Echo", {"x"}).status.ok());
 }
 
 TEST_F(GrpcPluginServerTest, ErrorsAsProviderRpcAnswersThem) {
