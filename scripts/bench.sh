@@ -14,6 +14,14 @@ for dir in "$build/bench" "$build/bin"; do
     echo
   done
 done
+# The start-up of the plugin served by the other gRPC server (-DTFJ_RPC_SERVER: the build
+# puts that one in build/rpc-<other>/bin), for comparison with the shipped one above.
+for other in "$build"/rpc-*/bin/terraform-provider-jira; do
+  [ -x "$other" ] && [ -x "$build/bench/bench_handshake" ] || continue
+  echo "== bench_handshake, $(basename "$(dirname "$(dirname "$other")")")"
+  "$build/bench/bench_handshake" --binary "$other"
+  echo
+done
 # Script benchmarks in bench/ (e.g. the rate-limit run with the real Terraform CLI).
 for s in "$(cd "$(dirname "$0")/.." && pwd)"/bench/*.sh; do
   [ -x "$s" ] || continue

@@ -1,5 +1,6 @@
 // terraform-provider-tfjtest: the test-only provider as a real plugin binary.
 #include "acceptance_tests/testprovider/provider.h"
+#include "provider/rpc_grpc/configured.h"
 #include "provider/serve/serve.h"
 
 int main(int argc, char** argv) {
@@ -7,5 +8,6 @@ int main(int argc, char** argv) {
   options.provider_address = tfj::testprovider::kSourceAddress;
   options.version = "0.0.1";
   options.factory = [] { return tfj::testprovider::NewProvider(); };
+  tfj::rpc_grpc::UseConfiguredRpcServer(options);
   return tfj::serve::Main(argc, argv, options);
 }

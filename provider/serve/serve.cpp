@@ -20,7 +20,6 @@
 #include "provider/core/server.h"
 #include "provider/proto5/provider_service.h"
 #include "provider/proto6/provider_service.h"
-#include "provider/rpc/server.h"
 #include "provider/serve/certificate.h"
 #include "provider/serve/handshake.h"
 #include "provider/serve/health_service.h"
@@ -241,10 +240,13 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   }
 
   // 6. Our certificate.
+  std::unique_ptr<PluginServer> server =
+      opts.server ? opts.server() : NewNghttp2PluginServer();
   Certificate server_cert;
   if (client_der) {
     try {
-      server_cert = GenerateSelfSignedCertificate(CurveChoice::kP521, Pem::kSkip);
+      server_cert =
+          GenerateSelfSignedCertificate(CurveChoice::kP521, server->CertificateEncoding());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
       CloseListener(&listener);
@@ -255,34 +257,26 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   // 7. Announce: the handshake line is the first and only thing on stdout. It goes out as
   // soon as the socket listens and the certificate exists; the rest of the set-up below
   // (TLS context, provider, method table) overlaps with Terraform reading the line and
-  // connecting, whose connection waits in the listen backlog meanwhile.
-  if (args.debug) {
-    const std::string reattach =
-        ReattachJson(opts.provider_address, version, static_cast<long>(::getpid()),
-                     listener.network, listener.address);
-    std::fprintf(stderr,
-                 "%s serving protocol %d in debug mode. Export this in the shell where you "
-                 "run terraform, then stop the provider with Ctrl-C:\n",
-                 program.c_str(), version);
-    WriteStdoutLine("TF_REATTACH_PROVIDERS='" + reattach + "'");
-  } else {
-    WriteStdoutLine(HandshakeLine(version, listener.network, listener.address,
-                                  server_cert.cert_der));
-  }
+  // connecting, whose connection waits in the listen backlog meanwhile. A server that
+  // binds the address itself (gRPC C++) announces once it has started instead.
+  const auto announce = [&] {
+    if (args.debug) {
+      const std::string reattach =
+          ReattachJson(opts.provider_address, version, static_cast<long>(::getpid()),
+                       listener.network, listener.address);
+      std::fprintf(stderr,
+                   "%s serving protocol %d in debug mode. Export this in the shell where you "
+                   "run terraform, then stop the provider with Ctrl-C:\n",
+                   program.c_str(), version);
+      WriteStdoutLine("TF_REATTACH_PROVIDERS='" + reattach + "'");
+    } else {
+      WriteStdoutLine(HandshakeLine(version, listener.network, listener.address,
+                                    server_cert.cert_der));
+    }
+  };
+  if (server->AnnouncesBeforeStart()) announce();
 
   // 8. Services and server: only the negotiated protocol's Provider service is offered.
-  rpc::ServerOptions server_options;
-  try {
-    if (client_der) {
-      server_options.tls = std::make_shared<rpc::TlsContext>(*client_der);
-      server_options.tls->UseCertificate(server_cert.cert.get(), server_cert.key.get());
-    }
-  } catch (const std::exception& e) {
-    tf::log::Error("cannot serve TLS", {{"error", e.what()}});
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-    CloseListener(&listener);
-    return 1;
-  }
   tf::Server core(opts.factory());
   proto5::ProviderService service5(core);
   proto6::ProviderService service6(core);
@@ -297,21 +291,34 @@ int Main(int argc, char** argv, const ServeOptions& opts) {
   controller.Register(router);
   stdio.Register(router);
   HealthService::Register(router);
-  rpc::Server server(router, std::move(server_options));
+  PluginServerConfig server_config;
+  server_config.router = &router;
+  if (client_der) {
+    server_config.client_cert_der = &*client_der;
+    server_config.server_cert = &server_cert;
+  }
+  if (!server->Start(server_config, &listener, &error)) {
+    tf::log::Error("cannot serve", {{"error", error}});
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), error.c_str());
+    CloseListener(&listener);
+    return 1;
+  }
+  if (!server->AnnouncesBeforeStart()) announce();
   tf::log::Info("plugin serving", {{"network", listener.network},
                                    {"address", listener.address},
                                    {"protocol", version == 5 ? "5" : "6"}});
 
   // 9. Serve until Shutdown, SIGTERM (SIGINT in debug mode) or the host goes away.
-  server.Serve(listener.fd, signal_fd, StopCheck(signal_fd, !args.debug));
+  server->Serve(signal_fd, StopCheck(signal_fd, !args.debug));
   core.Stop();  // cancel anything still running so the graceful shutdown is quick
-  const bool all_done = server.Shutdown(std::chrono::seconds(2));
+  const bool all_done = server->Shutdown(std::chrono::seconds(2));
   CloseListener(&listener);
   if (!all_done) {
     // A call ignored cancellation: leave without running destructors under its feet.
     tf::log::Warn("calls still running at shutdown; exiting anyway");
     std::_Exit(0);
   }
+  server.reset();  // before the router and services it serves
   tf::log::Debug("plugin stopped");
   return 0;
 }

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "provider/core/resource.h"
+#include "provider/serve/plugin_server.h"
 
 namespace tfj::serve {
 
@@ -29,6 +30,9 @@ struct ServeOptions {
   std::string provider_address;
   std::string version;  // e.g. "0.1.0"
   std::function<std::unique_ptr<tf::Provider>()> factory;
+  // The gRPC server to serve with; empty: provider/rpc's (NewNghttp2PluginServer).
+  // Executables get the configured one from provider/rpc_grpc/configured.h.
+  PluginServerFactory server;
 };
 
 // Runs the plugin; returns the process exit code.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "provider/core/resource.h"
+#include "provider/rpc_grpc/configured.h"
 #include "provider/serve/serve.h"
 
 namespace {
@@ -34,5 +35,6 @@ int main(int argc, char** argv) {
   opts.provider_address = "registry.terraform.io/tfj/tfjtest";
   opts.version = "0.0.1";
   opts.factory = [] { return std::make_unique<TestProvider>(); };
+  tfj::rpc_grpc::UseConfiguredRpcServer(opts);
   return tfj::serve::Main(argc, argv, opts);
 }

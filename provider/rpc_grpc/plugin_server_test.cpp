@@ -1,0 +1,253 @@
+// gRPC C++'s server behind serve::PluginServer, in process, driven by gRPC C++'s generic
+// client: the call shapes, the limits and the shutdown paths. The whole plugin contract
+// (AutoMTLS, handshake, signals) is tested on real processes by serve_plugin_test, run
+// against both servers.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "provider/rpc_grpc/plugin_server.h"
+
+namespace tfj::rpc_grpc {
+namespace {
+
+using namespace std::chrono_literals;
+
+grpc::ByteBuffer Bytes(const std::string& s) {
+  grpc::Slice slice(s.data(), s.size());
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string String(const grpc::ByteBuffer& b) {
+  std::vector<grpc::Slice> slices;
+  EXPECT_TRUE(b.Dump(&slices).ok());
+  std::string out;
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+// The Wait method's state. Static: a handler may outlive the test fixture.
+std::atomic<bool> wait_started{false};
+std::atomic<bool> wait_finished{false};
+std::atomic<int> ignore_cancellation_ms{0};
+
+struct Answer {
+  grpc::Status status;
+  std::vector<std::string> messages;
+};
+
+class GrpcPluginServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add("/t.S/Echo", [](rpc::Call& call) {
+      call.Write(call.requests().at(0));
+      return rpc::Status::OK;
+    }, rpc::RequestCount::kOne);
+    router_.Add("/t.S/Count", [](rpc::Call& call) {
+      call.Write(std::to_string(call.requests().size()));
+      return rpc::Status::OK;
+    });
+    router_.Add("/t.S/Three", [](rpc::Call& call) {
+      for (int i = 0; i < 3; ++i) call.Write("m" + std::to_string(i));
+      return rpc::Status::OK;
+    }, rpc::RequestCount::kOne);
+    router_.Add("/t.S/Fail", [](rpc::Call&) {
+      return rpc::Status(rpc::StatusCode::kNotFound, std::string(100000, 'x'));
+    }, rpc::RequestCount::kOne);
+    router_.Add("/t.S/Throw", [](rpc::Call&) -> rpc::Status {
+      throw std::runtime_error("boom");
+    }, rpc::RequestCount::kOne);
+    // Waits until the call is cancelled, first ignoring that for ignore_cancellation_ms.
+    wait_started = false;
+    wait_finished = false;
+    ignore_cancellation_ms = 0;
+    router_.Add("/t.S/Wait", [](rpc::Call& call) {
+      const auto begin = std::chrono::steady_clock::now();
+      wait_started = true;
+      while (std::chrono::steady_clock::now() - begin <
+                 std::chrono::milliseconds(ignore_cancellation_ms.load()) ||
+             !call.IsCancelled()) {
+        std::this_thread::sleep_for(10ms);
+      }
+      wait_finished = true;
+      return rpc::Status(rpc::StatusCode::kCancelled, "cancelled");
+    }, rpc::RequestCount::kOne);
+  }
+
+  void Start(Options options = {}, const char* group = nullptr) {
+    std::string error;
+    ASSERT_TRUE(serve::OpenUnixListener(nullptr, group, &listener_, &error)) << error;
+    server_ = NewPluginServer(options);
+    EXPECT_FALSE(server_->AnnouncesBeforeStart());
+    serve::PluginServerConfig config;
+    config.router = &router_;
+    ASSERT_TRUE(server_->Start(config, &listener_, &error)) << error;
+    EXPECT_EQ(listener_.fd, -1);
+    channel_ = grpc::CreateChannel("unix:" + listener_.address, grpc::InsecureChannelCredentials());
+  }
+
+  void TearDown() override {
+    if (server_) {
+      EXPECT_TRUE(server_->Shutdown(2s));
+    }
+    serve::CloseListener(&listener_);
+  }
+
+  Answer Call(const std::string& method, const std::vector<std::string>& requests) {
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 20s);
+    grpc::CompletionQueue cq;
+    auto stream = stub.PrepareCall(&context, method, &cq);
+    void* tag = nullptr;
+    bool ok = false;
+    stream->StartCall(reinterpret_cast<void*>(1));
+    cq.Next(&tag, &ok);
+    for (const auto& r : requests) {
+      stream->Write(Bytes(r), reinterpret_cast<void*>(2));
+      cq.Next(&tag, &ok);
+      if (!ok) break;
+    }
+    stream->WritesDone(reinterpret_cast<void*>(3));
+    cq.Next(&tag, &ok);
+    Answer answer;
+    for (;;) {
+      grpc::ByteBuffer b;
+      stream->Read(&b, reinterpret_cast<void*>(4));
+      cq.Next(&tag, &ok);
+      if (!ok) break;
+      answer.messages.push_back(String(b));
+    }
+    stream->Finish(&answer.status, reinterpret_cast<void*>(5));
+    cq.Next(&tag, &ok);
+    return answer;
+  }
+
+  rpc::Router router_;
+  serve::Listener listener_;
+  std::unique_ptr<serve::PluginServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(GrpcPluginServerTest, UnaryClientAndServerStreamingShapes) {
+  Start();
+  Answer a = Call("/t.S/Echo", {"hello"});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  EXPECT_EQ(a.messages, std::vector<std::string>{"hello"});
+  a = Call("/t.S/Count", {"a", "b", "c", "d"});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  EXPECT_EQ(a.messages, std::vector<std::string>{"4"});
+  a = Call("/t.S/Three", {""});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  EXPECT_EQ(a.messages, (std::vector<std::string>{"m0", "m1", "m2"}));
+}
+
+// gRPC C++ binds the socket again: it keeps the group and mode PLUGIN_UNIX_SOCKET_GROUP
+// gave the one serve::Main made, and is reachable there.
+TEST_F(GrpcPluginServerTest, UnixSocketKeepsItsGroupAndMode) {
+  const std::string gid = std::to_string(::getgid());
+  Start({}, gid.c_str());
+  struct stat st {};
+  ASSERT_EQ(::stat(listener_.address.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0660u);
+  EXPECT_EQ(st.st_gid, ::getgid());
+  EXPECT_TRUE(Call("/t.S/Echo", {"x"}).status.ok());
+}
+
+TEST_F(GrpcPluginServerTest, ErrorsAsProviderRpcAnswersThem) {
+  Start();
+  // A second request message on a unary method, as provider/rpc answers it.
+  Answer a = Call("/t.S/Echo", {"one", "two"});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(a.status.error_message(), "more than one request message for a unary method");
+  EXPECT_TRUE(a.messages.empty());
+  a = Call("/t.S/Nope", {""});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  // A long status message is cut, so the trailers still go out.
+  a = Call("/t.S/Fail", {""});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(a.status.error_message(), std::string(4096, 'x'));
+  a = Call("/t.S/Throw", {""});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(a.status.error_message(), "boom");
+}
+
+TEST_F(GrpcPluginServerTest, MessageOverTheLimitIsRefused) {
+  Options options;
+  options.max_message_bytes = 1000;
+  Start(options);
+  const Answer a = Call("/t.S/Echo", {std::string(2000, 'y')});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(Call("/t.S/Echo", {std::string(1000, 'y')}).status.ok());
+}
+
+// An unknown method whose client never half-closes (go-plugin's GRPCBroker/StartStream)
+// is answered at once, so it holds neither a thread nor the shutdown.
+TEST_F(GrpcPluginServerTest, UnknownStreamIsAnsweredBeforeTheClientHalfCloses) {
+  Start();
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 20s);
+  grpc::CompletionQueue cq;
+  auto stream = stub.PrepareCall(&context, "/plugin.GRPCBroker/StartStream", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  stream->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Status status;
+  stream->Finish(&status, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  EXPECT_EQ(tag, reinterpret_cast<void*>(2));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_TRUE(server_->Shutdown(5s));
+  server_.reset();
+}
+
+TEST_F(GrpcPluginServerTest, ShutdownCancelsACallThatOutlivesTheGrace) {
+  Start();
+  Answer answer;
+  std::thread client([&] { answer = Call("/t.S/Wait", {""}); });
+  while (!wait_started) std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(server_->Shutdown(200ms));
+  EXPECT_TRUE(wait_finished);
+  server_.reset();
+  client.join();
+  EXPECT_FALSE(answer.status.ok());
+}
+
+// A handler that ignores cancellation past the grace (and the second after it): Shutdown
+// says so instead of waiting for it, and serve::Main then exits at once.
+TEST_F(GrpcPluginServerTest, ShutdownGivesUpOnAHandlerThatIgnoresCancellation) {
+  Start();
+  ignore_cancellation_ms = 3000;
+  std::thread client([this] { Call("/t.S/Wait", {""}); });
+  while (!wait_started) std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(server_->Shutdown(100ms));
+  EXPECT_FALSE(wait_finished);  // Shutdown returned without waiting for it
+  server_.reset();  // the stopping thread owns the gRPC server until the handler returns
+  client.join();
+  while (!wait_finished) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(500ms);  // for the stopping thread to release the server
+}
+
+TEST(CapStatusMessage, CutsOnACharacterBoundaryCountingEncodedBytes) {
+  EXPECT_EQ(CapStatusMessage("short", 100), "short");
+  EXPECT_EQ(CapStatusMessage("abcdef", 4), "abcd");
+  // '%' and non-ASCII bytes take three encoded bytes each.
+  EXPECT_EQ(CapStatusMessage("a%b", 4), "a%");
+  // "é" is two bytes (six encoded): it goes whole or not at all.
+  EXPECT_EQ(CapStatusMessage("a\xC3\xA9", 6), "a");
+  EXPECT_EQ(CapStatusMessage("a\xC3\xA9", 7), "a\xC3\xA9");
+}
+
+}  // namespace
+}  // namespace tfj::rpc_grpc
