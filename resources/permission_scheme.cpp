@@ -77,6 +77,16 @@ class PermissionSchemeResource final : public tf::Resource {
     }
     resp.planned_state = plan;
     CheckPermissionKeys(plan.attr("grant"), req.cancel, resp.diagnostics);
+    // The holders of new or changed grants, when Jira can be reached: all of them in one run.
+    const tf::Value& grants = plan.attr("grant");
+    if (jira_.configured() && grants.is_known() &&
+        (req.prior_state.is_null() || grants != req.prior_state.attr("grant"))) {
+      tf::Diagnostics ignored;
+      if (auto client = jira_.Client(req.cancel, ignored)) {
+        CheckHolders(*client, grants.items(), tf::Path().AtName("grant"), HolderCheck::kPlan,
+                     resp.diagnostics);
+      }
+    }
   }
 
   void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {
