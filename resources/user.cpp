@@ -163,7 +163,12 @@ bool ChangesActive(const tf::Value& plan, const tf::Value& prior) {
 const tf::Path kApplicationKeys = tf::Path().AtName("application_keys");
 
 // Application access (applicationKeys, expand=applicationRoles, /user/application) exists
-// from Jira 7.0, which replaced the global USE permission with it.
+// from Jira 7.0, which replaced the global USE permission with it (Jira 7.0 REST reference;
+// /user/application is marked experimental there).
+// [Inferred] A user "has" an application while Jira lists it under applicationRoles, which
+// Jira derives from membership of the application's groups: removing the access removes the
+// user from the application's default group, and a membership managed elsewhere (for
+// example jira_group_membership in jira-software-users) gives the access back.
 bool SupportsApplicationAccess(const jira::ServerInfo& server) {
   return VersionAtLeast(server.version_numbers, 7, 0);
 }
@@ -529,7 +534,10 @@ class UserResource final : public tf::Resource {
   }
 
   // After Jira refused access to `keys` with a 400, reads the licences: when one of them has
-  // no seat left, reports that on application_keys and returns true.
+  // no seat left, reports that on application_keys and returns true. [Inferred] That a full
+  // licence is refused with 400 is not documented (Atlassian's REST reference names no status
+  // for it); which application is full is read from GET /applicationrole's remainingSeats,
+  // never from the message, which is in the account's language.
   bool ReportFullApplications(jira::Client& client, const std::vector<std::string>& keys,
                               const std::string& username, const jira::Error& e,
                               tf::Diagnostics& diags) const {

@@ -533,7 +533,8 @@ Result<User> BeastClient::GetUserWithApplications(std::string_view key) {
 }
 
 // The user/application resource takes the username (REST reference 7.0+: `username` and
-// `applicationKey` query parameters, no body). A retry after a lost answer is settled by
+// `applicationKey` query parameters, no body). [Inferred] Success is any 2xx: the reference
+// documents 200 for POST and gives no body; DELETE's status is not documented. A retry after a lost answer is settled by
 // reading the user's applications, never by repeating the call blindly.
 Status BeastClient::AddUserToApplication(std::string_view username,
                                          std::string_view application_key) {
