@@ -257,7 +257,9 @@ class UserResource final : public tf::Resource {
       resp.diagnostics.AddAttributeError(kActive, "Cannot change active on this Jira",
                                          ActiveUnsupported(*server));
     }
-    CheckApplicationKeys(req.config.attr("application_keys"), req.cancel, resp.diagnostics);
+    if (prior.is_null() || plan.attr("application_keys") != prior.attr("application_keys")) {
+      CheckApplicationKeys(req.config.attr("application_keys"), req.cancel, resp.diagnostics);
+    }
     resp.planned_state = plan;
   }
 
