@@ -174,10 +174,22 @@ void ValidateGrant(const tf::Value& grant, const tf::Path& path, tf::Diagnostics
                                 "\" takes no holder_parameter; remove it.");
   } else if (type.as_string() == "projectRole" && parameter.is_known() && !parameter.as_string().empty() &&
              !IsNumber(parameter.as_string())) {
+    // Without Jira at hand (configuration is checked before the provider is configured),
+    // only the ids of Jira's default roles can be named; plan and apply name the id this
+    // Jira gives the role (GET /role).
+    static const std::pair<const char*, const char*> kDefaultRoles[] = {
+        {"Users", "10000"}, {"Developers", "10001"}, {"Administrators", "10002"}};
+    std::string hint;
+    for (const auto& [name, id] : kDefaultRoles) {
+      if (text::EqualsIgnoreCase(parameter.as_string(), name)) {
+        hint = " On a Jira with its default roles, \"" + std::string(name) +
+               "\" is holder_parameter = \"" + id + "\".";
+      }
+    }
     diags.AddAttributeError(path, "Project role given by name",
                             in + "holder_type \"projectRole\" needs the role's numeric id, not "
-                                 "its name \"" + parameter.as_string() +
-                                 "\". Jira's own roles are 10000 (Users), 10001 (Developers) "
+                                 "its name \"" + parameter.as_string() + "\"." + hint +
+                                 " Jira's own roles are 10000 (Users), 10001 (Developers) "
                                  "and 10002 (Administrators); GET /rest/api/2/role lists the "
                                  "ids of all roles.");
   }

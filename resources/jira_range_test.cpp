@@ -201,9 +201,11 @@ TEST_P(EmailVisibilityTest, ApplyIsConsistentAndPlansStayEmpty) {
   EXPECT_EQ(tf::GetString(created.state, "email"), "GitLab@Example.com");
 
   // Changing display_name: the result keeps the planned e-mail (no inconsistent result).
+  // (Computed attributes left unset keep their prior values, as ModifyPlan plans them.)
   auto renamed = plan.WithAttr("display_name", S("GitLab Bot"))
                      .WithAttr("id", created.state.attr("id"))
-                     .WithAttr("key", created.state.attr("key"));
+                     .WithAttr("key", created.state.attr("key"))
+                     .WithAttr("application_keys", created.state.attr("application_keys"));
   auto updated = Update(*user_, created.state, renamed);
   ASSERT_FALSE(updated.diagnostics.HasError()) << updated.diagnostics.ToString();
   EXPECT_EQ(updated.state, renamed);

@@ -22,7 +22,12 @@ tf::Schema SchemeSchema() {
   s.block.description =
       "A Jira permission scheme with its grants. The scheme is authoritative over its grants: "
       "grants added in Jira by hand are removed on the next apply, grants removed by hand are "
-      "re-added, and order never matters.";
+      "re-added, and order never matters.\n\n"
+      "When the provider configuration is known at plan time, the holders of new or changed "
+      "grants are looked up in Jira, all of them in one run: a user or group Jira lacks is a "
+      "warning (another resource of the same apply may create it), a project role id Jira "
+      "lacks is an error naming the roles it has. Apply checks every holder again before "
+      "anything is written, and reports all the missing ones together.";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "The scheme id, as a string."));
   tf::Attribute name = RequiredAttr("name", tf::Type::String(),
@@ -77,6 +82,16 @@ class PermissionSchemeResource final : public tf::Resource {
     }
     resp.planned_state = plan;
     CheckPermissionKeys(plan.attr("grant"), req.cancel, resp.diagnostics);
+    // The holders of new or changed grants, when Jira can be reached: all of them in one run.
+    const tf::Value& grants = plan.attr("grant");
+    if (jira_.configured() && grants.is_known() &&
+        (req.prior_state.is_null() || grants != req.prior_state.attr("grant"))) {
+      tf::Diagnostics ignored;
+      if (auto client = jira_.Client(req.cancel, ignored)) {
+        CheckHolders(*client, grants.items(), tf::Path().AtName("grant"), HolderCheck::kPlan,
+                     resp.diagnostics);
+      }
+    }
   }
 
   void Create(const tf::CreateRequest& req, tf::CreateResponse& resp) override {

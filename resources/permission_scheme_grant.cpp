@@ -3,6 +3,7 @@
 // replacement; a grant deleted in Jira by hand is created again on the next apply.
 // User holders are usernames here and user keys in Jira, as in jira_permission_scheme.
 #include <charconv>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "resources/attributes.h"
 #include "resources/grants.h"
 #include "resources/jira_access.h"
+#include "resources/scheme_grants.h"
 
 namespace tfjira {
 namespace {
@@ -85,6 +87,8 @@ tf::Schema GrantSchema() {
   return s;
 }
 
+const tf::Path kHolderParameter = tf::Path().AtName("holder_parameter");
+
 class PermissionSchemeGrantResource final : public tf::Resource {
  public:
   std::string TypeName() const override { return "jira_permission_scheme_grant"; }
@@ -129,6 +133,24 @@ class PermissionSchemeGrantResource final : public tf::Resource {
                               "Unexpected holder_parameter",
                               "holder_type \"" + type.as_string() + "\" takes no "
                               "holder_parameter; remove it.");
+    }
+  }
+
+  // The holder (user, group, project role), when Jira can be reached: an unknown user or
+  // group is a warning (another resource of this apply may create it), an unknown role an
+  // error.
+  void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
+    if (req.proposed_new_state.is_null() || !jira_.configured()) return;
+    const tf::Value& plan =
+        resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
+    if (!req.prior_state.is_null() &&
+        plan.attr("holder_parameter") == req.prior_state.attr("holder_parameter") &&
+        plan.attr("holder_type") == req.prior_state.attr("holder_type")) {
+      return;  // an existing grant: nothing new to check
+    }
+    tf::Diagnostics ignored;
+    if (auto client = jira_.Client(req.cancel, ignored)) {
+      CheckHolders(*client, {plan}, kHolderParameter, HolderCheck::kPlan, resp.diagnostics);
     }
   }
 
@@ -253,19 +275,13 @@ class PermissionSchemeGrantResource final : public tf::Resource {
     g.permission = tf::GetString(plan, "permission").value_or("");
     g.holder.type = tf::GetString(plan, "holder_type").value_or("");
     g.holder.parameter = tf::GetString(plan, "holder_parameter").value_or("");
+    // The holder must exist before anything is written: user, group or project role.
+    std::map<std::string, std::string> user_keys;
+    if (!CheckHolders(client, {plan}, kHolderParameter, HolderCheck::kApply, diags, &user_keys)) {
+      return std::nullopt;
+    }
     if (g.holder.type == "user" && !g.holder.parameter.empty()) {
-      auto user = client.GetUserByName(g.holder.parameter);
-      if (!user.ok()) {
-        if (user.error().kind == jira::ErrorKind::kNotFound) {
-          diags.AddAttributeError(tf::Path().AtName("holder_parameter"), "User not found",
-                                  "Jira has no user named \"" + g.holder.parameter + "\".");
-        } else {
-          AddJiraError(diags, "Cannot read Jira user \"" + g.holder.parameter + "\"",
-                       user.error());
-        }
-        return std::nullopt;
-      }
-      g.holder.parameter = user->key;
+      g.holder.parameter = user_keys.at(g.holder.parameter);
     }
     return g;
   }

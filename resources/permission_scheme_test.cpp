@@ -156,6 +156,70 @@ TEST_F(PermissionSchemeTest, PermissionKeysOutsideTheBuiltInListAreCheckedWithJi
   EXPECT_EQ(resp.diagnostics.items()[0].path->ToString(), "grant");
 }
 
+TEST_F(PermissionSchemeTest, PlanReportsEveryUnknownHolderAtOnce) {
+  // A user, a group and a role Jira lacks, and a role given by its name: one plan names them
+  // all, each with its grant. Users and groups may be created by another resource of the
+  // same apply (warnings); roles cannot (errors).
+  auto config = Plan({Grant("BROWSE_PROJECTS", "user", "nobody"),
+                      Grant("BROWSE_PROJECTS", "group", "no-such-group"),
+                      Grant("ADMINISTER_PROJECTS", "projectRole", "10999"),
+                      Grant("EDIT_ISSUES", "projectRole", "10001"),
+                      Grant("CREATE_ISSUES", "user", "gitlab"),
+                      Grant("CREATE_ISSUES", "group", "gitlab-developers")});
+  tf::ModifyPlanRequest req{config, tf::Value::Null(schema_.ImpliedType()), config, "", {}};
+  tf::ModifyPlanResponse resp{config, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  std::vector<std::string> warnings, errors;
+  for (const auto& d : resp.diagnostics.items()) {
+    ASSERT_TRUE(d.path.has_value());
+    EXPECT_EQ(d.path->ToString(), "grant");
+    (d.severity == tf::Severity::kError ? errors : warnings).push_back(d.detail);
+  }
+  ASSERT_EQ(warnings.size(), 2u) << resp.diagnostics.ToString();
+  const std::string both = warnings[0] + "\n" + warnings[1];
+  EXPECT_NE(both.find("grant BROWSE_PROJECTS to user \"nobody\""), std::string::npos) << both;
+  EXPECT_NE(both.find("grant BROWSE_PROJECTS to group \"no-such-group\""), std::string::npos) << both;
+  ASSERT_EQ(errors.size(), 1u) << resp.diagnostics.ToString();
+  EXPECT_NE(errors[0].find("grant ADMINISTER_PROJECTS to projectRole \"10999\""), std::string::npos);
+  EXPECT_NE(errors[0].find("Developers (10001)"), std::string::npos) << errors[0];
+}
+
+TEST_F(PermissionSchemeTest, UnchangedGrantsAreNotCheckedAgainAtPlan) {
+  auto created = Create(Plan({Grant("BROWSE_PROJECTS", "user", "gitlab")}));
+  ASSERT_FALSE(created.diagnostics.HasError()) << created.diagnostics.ToString();
+  int before = fake_->Calls("GetUserByName");
+  auto config = Plan({Grant("BROWSE_PROJECTS", "user", "gitlab")});
+  tf::ModifyPlanRequest req{config, created.state, config, "", {}};
+  tf::ModifyPlanResponse resp{config, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  EXPECT_EQ(fake_->Calls("GetUserByName"), before);
+}
+
+TEST_F(PermissionSchemeTest, RoleGivenByNameNamesTheRolesIdFromJira) {
+  fake_->roles.push_back({10300, "GitLab bots", ""});
+  auto config = Plan({Grant("BROWSE_PROJECTS", "projectRole", "gitlab BOTS")});
+  tf::ModifyPlanRequest req{config, tf::Value::Null(schema_.ImpliedType()), config, "", {}};
+  tf::ModifyPlanResponse resp{config, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  EXPECT_NE(resp.diagnostics.ToString().find("has id 10300"), std::string::npos)
+      << resp.diagnostics.ToString();
+}
+
+TEST_F(PermissionSchemeTest, ApplyReportsMissingUsersGroupsAndRolesTogetherBeforeWriting) {
+  auto resp = Create(Plan({Grant("BROWSE_PROJECTS", "user", "nobody"),
+                           Grant("BROWSE_PROJECTS", "group", "no-such-group"),
+                           Grant("BROWSE_PROJECTS", "projectRole", "10999")}));
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  int errors = 0;
+  for (const auto& d : resp.diagnostics.items()) {
+    if (d.severity == tf::Severity::kError) ++errors;
+  }
+  EXPECT_EQ(errors, 3) << resp.diagnostics.ToString();
+  EXPECT_TRUE(fake_->schemes.empty());  // nothing written
+}
+
 TEST_F(PermissionSchemeTest, ValidateConfigChecksHolderTypes) {
   tf::ValidateResourceRequest req{Plan({Grant("BROWSE_PROJECTS", "group", std::nullopt)})};
   tf::ValidateResourceResponse resp;

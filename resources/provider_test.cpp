@@ -88,6 +88,22 @@ TEST_F(ProviderTest, CloudIsRefused) {
   EXPECT_FALSE(resp.provider_data.has_value());
 }
 
+TEST_F(ProviderTest, ServerInfo404SuggestsTheContextPathOnUrl) {
+  // Something answers at the URL, but not Jira's REST API: typically Jira below /jira.
+  fake_->FailNext("GetServerInfo", FakeJira::NotFound("GET /rest/api/2/serverInfo: Jira answered 404"));
+  auto resp = Configure(Basic());
+  ASSERT_EQ(resp.diagnostics.size(), 1u) << resp.diagnostics.ToString();
+  const auto& d = resp.diagnostics.items()[0];
+  ASSERT_TRUE(d.path.has_value());
+  EXPECT_EQ(d.path->ToString(), "url");
+  EXPECT_NE(d.summary.find("https://jira.example.com"), std::string::npos) << d.summary;
+  EXPECT_NE(d.detail.find("context path"), std::string::npos) << d.detail;
+  EXPECT_NE(d.detail.find("https://jira.example.com/jira"), std::string::npos) << d.detail;
+  EXPECT_EQ(resp.diagnostics.ToString().find("hunter2"), std::string::npos);
+  EXPECT_FALSE(resp.provider_data.has_value());
+  EXPECT_EQ(fake_->Calls("GetMyself"), 0);  // nothing more is tried
+}
+
 TEST_F(ProviderTest, BadCredentialsGiveOneClearErrorWithoutThePassword) {
   jira::Error e;
   e.kind = jira::ErrorKind::kUnauthorized;

@@ -1,5 +1,6 @@
 #include "resources/scheme_grants.h"
 
+#include <algorithm>
 #include <map>
 
 #include "resources/attributes.h"
@@ -120,57 +121,138 @@ tf::Value GrantsFromJira(jira::Client& client, const std::vector<jira::Permissio
   return tf::Value::Set(GrantType(), std::move(items));
 }
 
+namespace {
+
+bool IsRoleId(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string RoleList(const std::vector<jira::ProjectRole>& roles) {
+  std::string out;
+  for (const auto& r : roles) {
+    out += (out.empty() ? "" : ", ") + r.name + " (" + std::to_string(r.id) + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool CheckHolders(jira::Client& client, const std::vector<tf::Value>& grants, const tf::Path& path,
+                  HolderCheck when, tf::Diagnostics& diags,
+                  std::map<std::string, std::string>* user_keys) {
+  bool failed = false;
+  // Missing users and groups: warnings at plan time (see HolderCheck), errors at apply.
+  auto missing = [&](const std::string& summary, const std::string& detail) {
+    if (when == HolderCheck::kPlan) {
+      diags.AddAttributeWarning(path, summary,
+                                detail + " If another resource of this configuration creates "
+                                "it, ignore this warning; otherwise the apply will fail.");
+    } else {
+      diags.AddAttributeError(path, summary, detail);
+      failed = true;
+    }
+  };
+  std::map<std::string, bool> groups_seen;  // name -> exists, one lookup per name
+  std::optional<std::vector<jira::ProjectRole>> roles;
+  bool roles_failed = false;
+  for (const auto& g : grants) {
+    if (!g.is_known()) continue;
+    const tf::Value& type_value = g.attr("holder_type");
+    const tf::Value& parameter_value = g.attr("holder_parameter");
+    if (!type_value.is_known() || !parameter_value.is_known() || parameter_value.is_null()) continue;
+    const std::string type = type_value.as_string();
+    const std::string parameter = parameter_value.as_string();
+    if (parameter.empty()) continue;
+    if (type == "group") {
+      auto seen = groups_seen.find(parameter);
+      if (seen == groups_seen.end()) {
+        auto group = client.GetGroup(parameter);
+        if (!group.ok() && group.error().kind != jira::ErrorKind::kNotFound) {
+          AddJiraError(diags, "Cannot look up group \"" + parameter + "\"", group.error());
+          failed = true;
+          continue;
+        }
+        seen = groups_seen.emplace(parameter, group.ok()).first;
+      }
+      if (!seen->second) {
+        missing("Unknown group in grant",
+                "In " + DescribeGrant(g) + ": Jira has no group \"" + parameter + "\".");
+      }
+    } else if (type == "user") {
+      auto user = client.GetUserByName(parameter);
+      if (user.ok()) {
+        if (user_keys) (*user_keys)[parameter] = user->key;
+        continue;
+      }
+      if (user.error().kind != jira::ErrorKind::kNotFound) {
+        AddJiraError(diags, "Cannot look up user \"" + parameter + "\"", user.error());
+        failed = true;
+        continue;
+      }
+      // A user key where the username belongs is a common slip: say so, with the name.
+      auto by_key = client.GetUserByKey(parameter);
+      std::string detail = by_key.ok() ? " is a user key, not a username: use the username \"" +
+                                             by_key->name + "\"."
+                                       : " is not a Jira username.";
+      missing("Unknown user in grant",
+              "In " + DescribeGrant(g) + ": holder_parameter \"" + parameter + "\"" + detail);
+    } else if (type == "projectRole") {
+      if (!roles && !roles_failed) {
+        auto list = client.ListProjectRoles();
+        if (list.ok()) {
+          roles = list.value();
+        } else {
+          roles_failed = true;  // Jira's own answer to the write decides
+        }
+      }
+      if (!roles) continue;
+      const jira::ProjectRole* found = nullptr;
+      const jira::ProjectRole* named = nullptr;
+      for (const auto& r : *roles) {
+        if (IsRoleId(parameter) && std::to_string(r.id) == parameter) found = &r;
+        if (text::EqualsIgnoreCase(r.name, parameter)) named = &r;
+      }
+      if (found) continue;
+      std::string detail = "In " + DescribeGrant(g) + ": ";
+      if (named) {
+        detail += "holder_type \"projectRole\" needs the role's numeric id, not its name: "
+                  "this Jira's role \"" + named->name + "\" has id " +
+                  std::to_string(named->id) + " (holder_parameter = \"" +
+                  std::to_string(named->id) + "\").";
+      } else {
+        detail += "Jira has no project role with id \"" + parameter + "\". Its roles are: " +
+                  RoleList(*roles) + ".";
+      }
+      diags.AddAttributeError(path, named ? "Project role given by name" : "Unknown project role in grant",
+                              detail);
+      failed = true;
+    }
+  }
+  return !failed;
+}
+
 std::optional<std::vector<jira::PermissionGrant>> GrantsToJira(jira::Client& client,
                                                                const tf::Value& grants,
                                                                tf::Diagnostics& diags) {
   std::vector<jira::PermissionGrant> out;
   if (!grants.is_known()) return out;
-  const tf::Path path = tf::Path().AtName("grant");
-  bool failed = false;
+  // Every holder is checked before any write, so one run reports every unknown user, group
+  // and role at once.
+  std::map<std::string, std::string> user_keys;
+  if (!CheckHolders(client, grants.items(), tf::Path().AtName("grant"), HolderCheck::kApply,
+                    diags, &user_keys)) {
+    return std::nullopt;
+  }
   for (const auto& g : grants.items()) {
     jira::PermissionGrant grant;
     grant.permission = tf::GetString(g, "permission").value_or("");
     grant.holder.type = tf::GetString(g, "holder_type").value_or("");
     grant.holder.parameter = Param(g);
-    // Every grant is checked before any is written, so one run reports every unknown user
-    // and group at once.
-    if (grant.holder.type == "group" && !grant.holder.parameter.empty()) {
-      auto group = client.GetGroup(grant.holder.parameter);
-      if (!group.ok()) {
-        if (group.error().kind == jira::ErrorKind::kNotFound) {
-          diags.AddAttributeError(path, "Unknown group in grant",
-                                  "In " + DescribeGrant(g) + ": Jira has no group \"" +
-                                      grant.holder.parameter + "\".");
-        } else {
-          AddJiraError(diags, "Cannot look up group \"" + grant.holder.parameter + "\"", group.error());
-        }
-        failed = true;
-      }
-    }
     if (grant.holder.type == "user" && !grant.holder.parameter.empty()) {
-      auto user = client.GetUserByName(grant.holder.parameter);
-      if (!user.ok()) {
-        if (user.error().kind == jira::ErrorKind::kNotFound) {
-          // A user key where the username belongs is a common slip: say so, with the name.
-          auto by_key = client.GetUserByKey(grant.holder.parameter);
-          std::string detail = by_key.ok() ? " is a user key, not a username: use the username \"" +
-                                                 by_key->name + "\"."
-                                           : " is not a Jira username.";
-          diags.AddAttributeError(path, "Unknown user in grant",
-                                  "In " + DescribeGrant(g) + ": holder_parameter \"" +
-                                      grant.holder.parameter + "\"" + detail);
-        } else {
-          AddJiraError(diags, "Cannot look up user \"" + grant.holder.parameter + "\"",
-                       user.error());
-        }
-        failed = true;
-        continue;
-      }
-      grant.holder.parameter = user->key;
+      grant.holder.parameter = user_keys.at(grant.holder.parameter);
     }
     out.push_back(grant);
   }
-  if (failed) return std::nullopt;
   return out;
 }
 

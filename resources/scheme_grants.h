@@ -3,6 +3,7 @@
 // configuration and user keys in Jira; both directions are translated here.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,8 +28,23 @@ std::vector<tf::Attribute> GrantAttributes(bool computed);
 tf::Value GrantsFromJira(jira::Client& client, const std::vector<jira::PermissionGrant>& grants,
                          const tf::Value& reference, tf::Diagnostics& diags);
 
+// When holders are checked: at plan time a user or group Jira lacks may still be created by
+// another resource of the same apply, so it is only a warning; at apply time (before the
+// first write) it is an error. A project role id Jira lacks is always an error: this
+// provider cannot create roles.
+enum class HolderCheck { kPlan, kApply };
+
+// Checks the holders of `grants` (objects with permission, holder_type, holder_parameter)
+// against Jira: users, groups and project roles. Every grant is checked, so one run reports
+// every unknown holder of every kind; each diagnostic, at `path`, names its grant. Fills
+// `user_keys` (username as configured -> user key) for the users found. False when an error
+// was added.
+bool CheckHolders(jira::Client& client, const std::vector<tf::Value>& grants, const tf::Path& path,
+                  HolderCheck when, tf::Diagnostics& diags,
+                  std::map<std::string, std::string>* user_keys = nullptr);
+
 // A set of grants from the plan as Jira grants; usernames become user keys. nullopt with
-// diagnostics (at path `grant`) when a user does not exist.
+// diagnostics (at path `grant`) when a user, group or project role does not exist.
 std::optional<std::vector<jira::PermissionGrant>> GrantsToJira(jira::Client& client,
                                                                const tf::Value& grants,
                                                                tf::Diagnostics& diags);

@@ -75,6 +75,11 @@ TEST(GrantMessagesTest, ErrorsNameTheGrantAndWhatToUse) {
   ASSERT_EQ(role.size(), 1u);
   EXPECT_THAT(role.ToString(), ::testing::HasSubstr("needs the role's numeric id"));
   EXPECT_THAT(role.ToString(), ::testing::HasSubstr("10001 (Developers)"));
+  // A default role's name, in any letter case, gets the id to write.
+  tf::Diagnostics admins;
+  ValidateGrant(Grant("BROWSE_PROJECTS", "projectRole", "administrators"), path, admins);
+  EXPECT_THAT(admins.ToString(),
+              ::testing::HasSubstr("\"Administrators\" is holder_parameter = \"10002\""));
   tf::Diagnostics role_ok;
   ValidateGrant(Grant("BROWSE_PROJECTS", "projectRole", "10001"), path, role_ok);
   EXPECT_TRUE(role_ok.empty()) << role_ok.ToString();

@@ -187,5 +187,112 @@ TEST_F(UserTest, EmailIsValidatedAtPlanTime) {
   EXPECT_TRUE(ok.empty());
 }
 
+tf::Value Apps(std::vector<std::string> keys) {
+  std::vector<tf::Value> items;
+  for (auto& k : keys) items.push_back(S(k));
+  return tf::Value::Set(tf::Type::String(), std::move(items));
+}
+
+TEST_F(UserTest, ApplicationKeysAreSentOnCreateAndReadBack) {
+  auto resp = Create(Gitlab().WithAttr("application_keys", Apps({"jira-core"})));
+  ASSERT_FALSE(resp.diagnostics.HasError()) << resp.diagnostics.ToString();
+  std::string key = tf::GetString(resp.state, "key").value();
+  EXPECT_EQ(resp.state.attr("application_keys"), Apps({"jira-core"}));
+  EXPECT_TRUE(fake_->application_users["jira-core"].count(key));
+  EXPECT_FALSE(fake_->application_users["jira-software"].count(key));  // not the default
+}
+
+TEST_F(UserTest, UnsetApplicationKeysAreWhatJiraGaveAndNeverPlanned) {
+  auto config = Gitlab();
+  tf::Value proposed = config.WithAttr("application_keys", tf::Value::Null(tf::Type::Set(tf::Type::String())));
+  tf::ModifyPlanRequest req{config, tf::Value::Null(schema_.ImpliedType()), proposed, "", {}};
+  tf::ModifyPlanResponse resp{proposed, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  EXPECT_TRUE(resp.planned_state.attr("application_keys").is_unknown());
+
+  auto created = Create(resp.planned_state);
+  ASSERT_FALSE(created.diagnostics.HasError()) << created.diagnostics.ToString();
+  EXPECT_EQ(created.state.attr("application_keys"), Apps({"jira-software"}));
+
+  // Changed in Jira: read shows it, and the plan keeps state's value (no diff).
+  std::string key = tf::GetString(created.state, "key").value();
+  fake_->application_users["jira-core"].insert(key);
+  auto read = Read(created.state);
+  EXPECT_EQ(read.state.attr("application_keys"), Apps({"jira-core", "jira-software"}));
+  tf::ModifyPlanRequest again{config, read.state, read.state, "", {}};
+  tf::ModifyPlanResponse planned{read.state, {}, "", {}};
+  r_->ModifyPlan(again, planned);
+  EXPECT_EQ(planned.planned_state, read.state);
+}
+
+TEST_F(UserTest, ApplicationKeysChangeInPlaceAndDriftIsRepaired) {
+  auto created = Create(Gitlab().WithAttr("application_keys", Apps({"jira-software"})));
+  ASSERT_FALSE(created.diagnostics.HasError()) << created.diagnostics.ToString();
+  std::string key = tf::GetString(created.state, "key").value();
+
+  auto plan = created.state.WithAttr("application_keys", Apps({"jira-core"}));
+  auto updated = Update(created.state, plan);
+  ASSERT_FALSE(updated.diagnostics.HasError()) << updated.diagnostics.ToString();
+  EXPECT_EQ(updated.state.attr("application_keys"), Apps({"jira-core"}));
+  EXPECT_TRUE(fake_->application_users["jira-core"].count(key));
+  EXPECT_FALSE(fake_->application_users["jira-software"].count(key));
+  EXPECT_EQ(fake_->Calls("UpdateUser"), 0);  // nothing else changed
+
+  // Removed by hand: read sees it, the update puts it back.
+  fake_->application_users["jira-core"].erase(key);
+  auto read = Read(updated.state);
+  EXPECT_EQ(read.state.attr("application_keys"), Apps({}));
+  auto repaired = Update(read.state, plan);
+  ASSERT_FALSE(repaired.diagnostics.HasError()) << repaired.diagnostics.ToString();
+  EXPECT_TRUE(fake_->application_users["jira-core"].count(key));
+  EXPECT_EQ(repaired.state.attr("application_keys"), Apps({"jira-core"}));
+}
+
+TEST_F(UserTest, NoSeatLeftIsReportedOnApplicationKeys) {
+  fake_->seats["jira-software"] = 1;
+  fake_->application_users["jira-software"] = {"admin"};
+  auto resp = Create(Gitlab().WithAttr("application_keys", Apps({"jira-software"})));
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  ASSERT_EQ(resp.diagnostics.size(), 1u) << resp.diagnostics.ToString();
+  EXPECT_EQ(resp.diagnostics.items()[0].path->ToString(), "application_keys");
+  EXPECT_NE(resp.diagnostics.items()[0].summary.find("No licence seat left for Jira Software"),
+            std::string::npos) << resp.diagnostics.ToString();
+  EXPECT_TRUE(resp.state.is_null());
+
+  // The same on an update that adds the application.
+  auto created = Create(Gitlab().WithAttr("application_keys", Apps({"jira-core"})));
+  ASSERT_FALSE(created.diagnostics.HasError()) << created.diagnostics.ToString();
+  auto updated = Update(created.state, created.state.WithAttr("application_keys", Apps({"jira-core", "jira-software"})));
+  ASSERT_TRUE(updated.diagnostics.HasError());
+  EXPECT_EQ(updated.diagnostics.items()[0].path->ToString(), "application_keys");
+  EXPECT_EQ(updated.state.attr("application_keys"), Apps({"jira-core"}));  // what Jira has
+}
+
+TEST_F(UserTest, UnknownApplicationIsFoundAtPlanTime) {
+  auto config = Gitlab().WithAttr("application_keys", Apps({"jira-sofware"}));
+  tf::ModifyPlanRequest req{config, tf::Value::Null(schema_.ImpliedType()), config, "", {}};
+  tf::ModifyPlanResponse resp{config, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  EXPECT_EQ(resp.diagnostics.items()[0].path->ToString(), "application_keys");
+  EXPECT_NE(resp.diagnostics.items()[0].detail.find("\"jira-software\""), std::string::npos)
+      << resp.diagnostics.ToString();
+}
+
+TEST_F(UserTest, ApplicationKeysOnJiraBefore7AreAPlanError) {
+  auto data = std::make_shared<ProviderData>();
+  data->client = fake_;
+  data->server.version_numbers = {6, 4, 14};
+  data->server.version = "6.4.14";
+  tf::Diagnostics d;
+  r_->Configure(std::shared_ptr<const ProviderData>(data), d);
+  auto config = Gitlab().WithAttr("application_keys", Apps({"jira-software"}));
+  tf::ModifyPlanRequest req{config, tf::Value::Null(schema_.ImpliedType()), config, "", {}};
+  tf::ModifyPlanResponse resp{config, {}, "", {}};
+  r_->ModifyPlan(req, resp);
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  EXPECT_EQ(resp.diagnostics.items()[0].path->ToString(), "application_keys");
+}
+
 }  // namespace
 }  // namespace tfjira

@@ -157,7 +157,15 @@ void PrintJiraObjects(jira::Client& client, const std::string& scheme_id) {
               << "  display name=\"" << user->display_name << "\"  active=" << (user->active ? "true" : "false")
               << "  groups=[";
     for (size_t i = 0; i < user->groups.size(); ++i) std::cout << (i ? ", " : "") << user->groups[i];
-    std::cout << "]\n";
+    std::cout << "]";
+    if (auto apps = client.GetUserWithApplications(user->key); apps.ok() && apps->applications) {
+      std::cout << "  applications=[";
+      for (size_t i = 0; i < apps->applications->size(); ++i) {
+        std::cout << (i ? ", " : "") << (*apps->applications)[i];
+      }
+      std::cout << "]";
+    }
+    std::cout << "\n";
   } else {
     std::cout << "  user  gitlab: " << Missing(user.error()) << "\n";
   }
@@ -200,7 +208,9 @@ bool Walkthrough(const Flags& flags) {
                   {"email", tf::Value::String("gitlab@example.com")},
                   {"display_name", tf::Value::String("GitLab integration")},
                   {"password_wo", tf::Value::String(password)},
-                  {"password_wo_version", tf::Value::Int(1)}});
+                  {"password_wo_version", tf::Value::Int(1)},
+                  {"application_keys",
+                   tf::Value::Set(tf::Type::String(), {tf::Value::String("jira-software")})}});
   ws.SetResource("jira_group", "gitlab_developers", {{"name", tf::Value::String("gitlab-developers")}});
   ws.SetResource("jira_group_membership", "gitlab",
                  {{"group", Ref("jira_group.gitlab_developers", "name")},

@@ -34,6 +34,7 @@ TEST(DemoTest, FallbackWalkthroughRunsThroughTheHarness) {
   EXPECT_THAT(r.out, HasSubstr("user  gitlab  key="));
   EXPECT_THAT(r.out, ContainsRegex("groups=\\[[^]]*gitlab-developers"));
   EXPECT_THAT(r.out, HasSubstr("group gitlab-developers  members=[gitlab]"));
+  EXPECT_THAT(r.out, HasSubstr("applications=[jira-software]"));
   EXPECT_THAT(r.out, HasSubstr("ADMINISTER_PROJECTS -> group gitlab-developers"));
   // Re-plan empty, then destroy.
   EXPECT_THAT(r.out, HasSubstr("No changes. Your infrastructure matches the configuration."));

@@ -71,6 +71,7 @@ const std::vector<Router::Route>& Router::Routes() {
        true},
       {"GET", "applicationrole", A::kErrorCollection, &Router::ListApplicationRoles, true},
       {"GET", "applicationrole/{key}", A::kErrorCollection, &Router::GetApplicationRole, true},
+      {"GET", "role", A::kErrorCollection, &Router::ListProjectRoles, false},
       {"POST", "group", A::kStatusEntity, &Router::CreateGroup, true},
       {"GET", "group", A::kStatusEntity, &Router::GetGroup, true},
       {"DELETE", "group", A::kStatusEntity, &Router::DeleteGroup, true},

@@ -98,6 +98,7 @@ class Router {
   Response RemoveUserFromApplication(Ctx& c);
   Response ListApplicationRoles(Ctx& c);
   Response GetApplicationRole(Ctx& c);
+  Response ListProjectRoles(Ctx& c);
   Response AssignProjectScheme(Ctx& c);
   Response ListProjects(Ctx& c);
   Response CreateProject(Ctx& c);

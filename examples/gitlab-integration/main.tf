@@ -1,5 +1,6 @@
 # GitLab's guide to a Jira Server user for the Jira integration, as configuration:
-# 1. a user with a name, an e-mail address and a password;
+# 1. a user with a name, an e-mail address and a password, and (beyond the guide) access to
+#    Jira Software, without which the user sees no project at all;
 # 2. a group;
 # 3. the user in the group;
 # 4. a permission scheme;
@@ -16,6 +17,12 @@ resource "jira_user" "gitlab" {
   # values, so the version is what tells it to set the password again).
   password_wo         = var.gitlab_password
   password_wo_version = var.gitlab_password_version
+
+  # Application access: a user without it cannot see any project, whatever the permission
+  # scheme below grants, so GitLab's calls would find nothing. Said explicitly (rather than
+  # left to Jira's "selected by default" applications) so that access removed in Jira by
+  # hand is put back on the next apply. It takes one Jira Software licence seat.
+  application_keys = ["jira-software"]
 }
 
 resource "jira_group" "gitlab_developers" {

@@ -511,6 +511,81 @@ Result<std::vector<User>> BeastClient::SearchUsers(std::string_view query, int s
   return Map(Json(c), MethodAndPath(c), UsersFromJson);
 }
 
+// ---------------------------------------------------------------- application access
+
+namespace {
+// Whether `user` (read with expand=applicationRoles) has `application_key`; nullopt when Jira
+// did not list the applications.
+std::optional<bool> HasApplication(const User& user, std::string_view application_key) {
+  if (!user.applications) return std::nullopt;
+  for (const auto& k : *user.applications) {
+    if (k == application_key) return true;
+  }
+  return false;
+}
+}  // namespace
+
+Result<User> BeastClient::GetUserWithApplications(std::string_view key) {
+  Query q;
+  q.Add("key", key).Add("expand", "applicationRoles");
+  Call c{http::verb::get, std::string(kApi) + "/user", q.str(), {}, {}};
+  return Map(Json(c), MethodAndPath(c), UserFromJson);
+}
+
+// The user/application resource takes the username (REST reference 7.0+: `username` and
+// `applicationKey` query parameters, no body). [Inferred] Success is any 2xx: the reference
+// documents 200 for POST and gives no body; DELETE's status is not documented. A retry after a lost answer is settled by
+// reading the user's applications, never by repeating the call blindly.
+Status BeastClient::AddUserToApplication(std::string_view username,
+                                         std::string_view application_key) {
+  Query q;
+  q.Add("username", username).Add("applicationKey", application_key);
+  Call c{http::verb::post, std::string(kApi) + "/user/application", q.str(), {}, {}};
+  return Create<Unit>(
+      c, [](const json&) { return Unit{}; },
+      [&]() -> Result<std::optional<Unit>> {
+        Query uq;
+        uq.Add("username", username).Add("expand", "applicationRoles");
+        Call get{http::verb::get, std::string(kApi) + "/user", uq.str(), {}, {}};
+        auto user = Map(Json(get), MethodAndPath(get), UserFromJson);
+        if (!user.ok()) return user.error();
+        return HasApplication(*user, application_key).value_or(false) ? std::optional<Unit>(Unit{})
+                                                                      : std::optional<Unit>();
+      });
+}
+
+Status BeastClient::RemoveUserFromApplication(std::string_view username,
+                                              std::string_view application_key) {
+  Query q;
+  q.Add("username", username).Add("applicationKey", application_key);
+  Call c{http::verb::delete_, std::string(kApi) + "/user/application", q.str(), {}, {}};
+  Probe gone = [&]() -> Result<bool> {
+    Query uq;
+    uq.Add("username", username).Add("expand", "applicationRoles");
+    Call get{http::verb::get, std::string(kApi) + "/user", uq.str(), {}, {}};
+    auto user = Map(Json(get), MethodAndPath(get), UserFromJson);
+    if (!user.ok()) return user.error();
+    return !HasApplication(*user, application_key).value_or(true);
+  };
+  return Delete(c, &gone);
+}
+
+// GET /applicationrole: a bare array of ApplicationRoleBean (REST reference 7.0+), with
+// numberOfSeats, remainingSeats and hasUnlimitedSeats.
+Result<std::vector<ApplicationRole>> BeastClient::ListApplicationRoles() {
+  Call c{http::verb::get, std::string(kApi) + "/applicationrole", "", {}, {}};
+  return Map(Json(c), MethodAndPath(c), ApplicationRolesFromJson);
+}
+
+// ---------------------------------------------------------------- project roles
+
+// GET /role: a bare array of ProjectRole beans {self, name, id, description, actors} (REST
+// reference "Get all project roles", Jira Server 6.4+).
+Result<std::vector<ProjectRole>> BeastClient::ListProjectRoles() {
+  Call c{http::verb::get, std::string(kApi) + "/role", "", {}, {}};
+  return Map(Json(c), MethodAndPath(c), ProjectRolesFromJson);
+}
+
 // ---------------------------------------------------------------- groups
 
 Result<Group> BeastClient::CreateGroup(std::string_view name) {

@@ -36,6 +36,13 @@ class BeastClient final : public Client {
   Result<User> UpdateUser(std::string_view key, const UserChanges& changes) override;
   Status SetPassword(std::string_view key, std::string_view password) override;
   Status DeleteUser(std::string_view key) override;
+  Result<User> GetUserWithApplications(std::string_view key) override;
+  Status AddUserToApplication(std::string_view username,
+                              std::string_view application_key) override;
+  Status RemoveUserFromApplication(std::string_view username,
+                                   std::string_view application_key) override;
+  Result<std::vector<ApplicationRole>> ListApplicationRoles() override;
+  Result<std::vector<ProjectRole>> ListProjectRoles() override;
   Result<std::vector<User>> SearchUsers(std::string_view query, int start_at, int max_results,
                                         bool include_inactive) override;
 

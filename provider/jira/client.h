@@ -63,6 +63,22 @@ class Client {
   virtual Result<std::vector<User>> SearchUsers(std::string_view query, int start_at,
                                                 int max_results, bool include_inactive) = 0;
 
+  // ---- application access (Jira 7.0+)
+  // The user by key with User::applications filled (GET /user?expand=applicationRoles).
+  virtual Result<User> GetUserWithApplications(std::string_view key) = 0;
+  // POST and DELETE /user/application?username=&applicationKey= (experimental in Jira's REST
+  // reference, 7.0+): the user joins or leaves the application's default group.
+  virtual Status AddUserToApplication(std::string_view username,
+                                      std::string_view application_key) = 0;
+  virtual Status RemoveUserFromApplication(std::string_view username,
+                                           std::string_view application_key) = 0;
+  // Every application with its licence seats (GET /applicationrole; administrators only).
+  virtual Result<std::vector<ApplicationRole>> ListApplicationRoles() = 0;
+
+  // ---- project roles
+  // Every project role (GET /role; roles are global in Jira Server, shared by all projects).
+  virtual Result<std::vector<ProjectRole>> ListProjectRoles() = 0;
+
   // ---- groups
   virtual Result<Group> CreateGroup(std::string_view name) = 0;
   // Returns the group with its name as Jira stores it; kNotFound when it does not exist.

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -141,6 +142,39 @@ TEST_F(EmulatorTest, ServerInfoMyselfAndPermissions) {
   bool browse = false;
   for (const auto& p : *perms) browse |= p.key == "BROWSE_PROJECTS" && p.type == "PROJECT";
   EXPECT_TRUE(browse);
+}
+
+TEST_F(EmulatorTest, ApplicationAccessAndProjectRoles) {
+  Start();
+  auto c = Client();
+  NewUser nu{"gitlab", "gitlab@example.com", "GitLab", std::nullopt, false};
+  nu.application_keys = std::vector<std::string>{"jira-core"};
+  auto created = c->CreateUser(nu);
+  ASSERT_TRUE(created.ok()) << created.error().Message();
+  auto read = c->GetUserWithApplications(created->key);
+  ASSERT_TRUE(read.ok()) << read.error().Message();
+  ASSERT_TRUE(read->applications.has_value());
+  EXPECT_EQ(*read->applications, std::vector<std::string>{"jira-core"});
+  EXPECT_FALSE(c->GetUserByKey(created->key)->applications.has_value());  // not expanded
+
+  ASSERT_TRUE(c->AddUserToApplication("gitlab", "jira-software").ok());
+  ASSERT_TRUE(c->RemoveUserFromApplication("gitlab", "jira-core").ok());
+  EXPECT_EQ(*c->GetUserWithApplications(created->key)->applications,
+            std::vector<std::string>{"jira-software"});
+
+  auto apps = c->ListApplicationRoles();
+  ASSERT_TRUE(apps.ok()) << apps.error().Message();
+  bool software = false;
+  for (const auto& a : *apps) software |= a.key == "jira-software" && a.unlimited_seats;
+  EXPECT_TRUE(software);
+
+  auto roles = c->ListProjectRoles();
+  ASSERT_TRUE(roles.ok()) << roles.error().Message();
+  std::map<std::string, int64_t> ids;
+  for (const auto& r : *roles) ids[r.name] = r.id;
+  EXPECT_EQ(ids["Administrators"], 10002);
+  EXPECT_EQ(ids["Developers"], 10001);
+  EXPECT_EQ(ids["Users"], 10000);
 }
 
 TEST_F(EmulatorTest, KeepAliveReusesOneConnection) {

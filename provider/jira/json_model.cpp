@@ -77,6 +77,17 @@ User UserFromJson(const json& j) {
       for (const auto& item : *items) u.groups.push_back(Str(item, "name"));
     }
   }
+  // applicationRoles is a "simple list wrapper": `size` is always there, `items` only with
+  // expand=applicationRoles. The keys are known only when every item was listed.
+  if (auto a = j.find("applicationRoles"); a != j.end() && a->is_object()) {
+    auto items = a->find("items");
+    if (items != a->end() && items->is_array() &&
+        a->value("size", int64_t{-1}) == static_cast<int64_t>(items->size())) {
+      std::vector<std::string> keys;
+      for (const auto& item : *items) keys.push_back(Str(item, "key"));
+      u.applications = std::move(keys);
+    }
+  }
   return u;
 }
 
@@ -121,6 +132,37 @@ PermissionScheme SchemeFromJson(const json& j) {
   return s;
 }
 
+std::vector<ProjectRole> ProjectRolesFromJson(const json& j) {
+  std::vector<ProjectRole> out;
+  if (!j.is_array()) return out;
+  for (const auto& r : j) {
+    if (!r.is_object()) continue;
+    out.push_back({Id(r, "id"), Str(r, "name"), Str(r, "description")});
+  }
+  return out;
+}
+
+std::vector<ApplicationRole> ApplicationRolesFromJson(const json& j) {
+  std::vector<ApplicationRole> out;
+  if (!j.is_array()) return out;
+  for (const auto& r : j) {
+    if (!r.is_object()) continue;
+    ApplicationRole a;
+    a.key = Str(r, "key");
+    a.name = Str(r, "name");
+    a.unlimited_seats = r.value("hasUnlimitedSeats", false);
+    a.number_of_seats = r.value("numberOfSeats", int64_t{-1});
+    a.remaining_seats = r.value("remainingSeats", int64_t{-1});
+    if (auto g = r.find("defaultGroups"); g != r.end() && g->is_array()) {
+      for (const auto& name : *g) {
+        if (name.is_string()) a.default_groups.push_back(name.get<std::string>());
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 std::vector<Permission> PermissionsFromJson(const json& j) {
   std::vector<Permission> out;
   auto it = j.find("permissions");
@@ -151,6 +193,7 @@ json NewUserToJson(const NewUser& user) {
             {"displayName", user.display_name},
             {"notification", user.notify ? "true" : "false"}};
   if (user.password) j["password"] = *user.password;
+  if (user.application_keys) j["applicationKeys"] = *user.application_keys;
   return j;
 }
 

@@ -16,7 +16,9 @@ std::vector<User> UsersFromJson(const nlohmann::json& j);  // a bare array
 MembersPage MembersPageFromJson(const nlohmann::json& j);
 PermissionGrant GrantFromJson(const nlohmann::json& j);
 PermissionScheme SchemeFromJson(const nlohmann::json& j);
-std::vector<Permission> PermissionsFromJson(const nlohmann::json& j);  // {"permissions":{...}}
+std::vector<Permission> PermissionsFromJson(const nlohmann::json& j);
+std::vector<ProjectRole> ProjectRolesFromJson(const nlohmann::json& j);  // a bare array
+std::vector<ApplicationRole> ApplicationRolesFromJson(const nlohmann::json& j);  // a bare array  // {"permissions":{...}}
 std::vector<std::string> PickedGroupsFromJson(const nlohmann::json& j);
 
 nlohmann::json NewUserToJson(const NewUser& user);

@@ -23,6 +23,46 @@ TEST(JsonModelTest, UserBeanWithGroups) {
   EXPECT_EQ(u.groups, (std::vector<std::string>{"devs", "jira-software-users"}));
 }
 
+TEST(JsonModelTest, ApplicationsAreKnownOnlyWhenEveryItemIsListed) {
+  // Without expand=applicationRoles Jira fills `size` alone: the keys are unknown, not none.
+  User unexpanded = UserFromJson(json::parse(
+      R"({"key":"k","name":"n","applicationRoles":{"size":1,"items":[]}})"));
+  EXPECT_FALSE(unexpanded.applications.has_value());
+  User expanded = UserFromJson(json::parse(R"({"key":"k","name":"n","applicationRoles":{"size":2,
+      "items":[{"key":"jira-servicedesk","name":"Jira Service Management"},
+               {"key":"jira-software","name":"Jira Software"}]}})"));
+  ASSERT_TRUE(expanded.applications.has_value());
+  EXPECT_EQ(*expanded.applications, (std::vector<std::string>{"jira-servicedesk", "jira-software"}));
+  User none = UserFromJson(json::parse(R"({"key":"k","name":"n","applicationRoles":{"size":0,"items":[]}})"));
+  ASSERT_TRUE(none.applications.has_value());
+  EXPECT_TRUE(none.applications->empty());
+}
+
+TEST(JsonModelTest, NewUserSendsApplicationKeysOnlyWhenSet) {
+  NewUser u{"bob", "b@x", "Bob", std::nullopt, false};
+  EXPECT_FALSE(NewUserToJson(u).contains("applicationKeys"));
+  u.application_keys = std::vector<std::string>{"jira-software"};
+  EXPECT_EQ(NewUserToJson(u)["applicationKeys"], json::array({"jira-software"}));
+}
+
+TEST(JsonModelTest, ProjectAndApplicationRoles) {
+  auto roles = ProjectRolesFromJson(json::parse(R"([
+    {"self":"x","name":"Developers","id":10001,"description":"d","actors":[]},
+    {"self":"x","name":"Administrators","id":10002}])"));
+  ASSERT_EQ(roles.size(), 2u);
+  EXPECT_EQ(roles[0].id, 10001);
+  EXPECT_EQ(roles[1].name, "Administrators");
+  auto apps = ApplicationRolesFromJson(json::parse(R"([
+    {"key":"jira-software","name":"Jira Software","defaultGroups":["jira-software-users"],
+     "numberOfSeats":10,"remainingSeats":0,"hasUnlimitedSeats":false},
+    {"key":"jira-core","name":"Jira Core","numberOfSeats":-1,"remainingSeats":-1,
+     "hasUnlimitedSeats":true}])"));
+  ASSERT_EQ(apps.size(), 2u);
+  EXPECT_EQ(apps[0].remaining_seats, 0);
+  EXPECT_EQ(apps[0].default_groups, std::vector<std::string>{"jira-software-users"});
+  EXPECT_TRUE(apps[1].unlimited_seats);
+}
+
 TEST(JsonModelTest, MidUserWithoutOptionalFields) {
   User u = UserFromJson(json::parse(R"({"key":"k","name":"n"})"));
   EXPECT_TRUE(u.active);

@@ -25,6 +25,9 @@ struct User {
   std::string display_name;
   bool active = true;
   std::vector<std::string> groups;  // filled only when asked for (expand=groups)
+  // Keys of the applications the user has access to (jira-software, ...), filled only when
+  // asked for (expand=applicationRoles, Jira 7.0+); nullopt when Jira did not list them.
+  std::optional<std::vector<std::string>> applications = std::nullopt;
 };
 
 // E-mail visibility (Jira's General configuration > User email visibility). With "public"
@@ -50,6 +53,9 @@ struct NewUser {
   std::string display_name;
   std::optional<std::string> password;  // Jira generates one when absent
   bool notify = false;                  // sent as "notification": "true"/"false"
+  // Sent as `applicationKeys` (Jira 7.0+) when set: the user gets exactly these
+  // applications. Unset, Jira grants the applications selected by default.
+  std::optional<std::vector<std::string>> application_keys = std::nullopt;
 };
 
 // Only the fields that are set are sent. `name` renames the user.
@@ -88,6 +94,23 @@ struct PermissionScheme {
   std::string name;
   std::string description;
   std::vector<PermissionGrant> grants;
+};
+
+// An application a user can be given access to (GET /applicationrole, Jira 7.0+).
+struct ApplicationRole {
+  std::string key;   // jira-software, jira-core, jira-servicedesk
+  std::string name;  // Jira Software
+  bool unlimited_seats = false;
+  int64_t number_of_seats = -1;  // -1 when unlimited
+  int64_t remaining_seats = -1;
+  std::vector<std::string> default_groups;
+};
+
+// A project role (GET /role): global in Jira Server, shared by every project.
+struct ProjectRole {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
 };
 
 struct Permission {

@@ -177,8 +177,19 @@ jira::Result<jira::User> FakeJira::CreateUser(const jira::NewUser& nu) {
     if (FindUserByName(nu.name)) {
       return Invalid("", {{"username", Text("user_exists", nu.name)}});
     }
+    const std::vector<std::string> apps = nu.application_keys.value_or(default_applications);
+    for (const auto& app : apps) {
+      if (!seats.count(app)) return Invalid("Unknown application " + app);
+    }
     std::string key = "JIRAUSER" + std::to_string(next_user++);
-    users[key] = {{key, nu.name, nu.email, nu.display_name, true, {}}, nu.password.value_or("")};
+    for (const auto& app : apps) {
+      if (auto e = GrantApplication(key, app)) {
+        for (auto& [a, holders] : application_users) holders.erase(key);
+        return *e;
+      }
+    }
+    users[key] = {{key, nu.name, nu.email, nu.display_name, true, {}, std::nullopt},
+                  nu.password.value_or("")};
     last_password = nu.password;
     created = users[key].user;
   });
@@ -230,12 +241,79 @@ jira::Status FakeJira::DeleteUser(std::string_view key) {
     if (users_with_content.count(it->first)) return Invalid(Text("user_content", it->second.user.name));
     users.erase(it);
     for (auto& [g, members] : groups) std::erase(members, std::string(key));
+    for (auto& [app, holders] : application_users) holders.erase(std::string(key));
   });
   return jira::OkStatus();
 }
 
 jira::Result<std::vector<jira::User>> FakeJira::SearchUsers(std::string_view, int, int, bool) {
   return std::vector<jira::User>{};
+}
+
+std::optional<Error> FakeJira::GrantApplication(const std::string& user_key, const std::string& app) {
+  auto limit = seats.find(app);
+  if (limit == seats.end()) return Invalid("Unknown application " + app);
+  auto& holders = application_users[app];
+  if (holders.count(user_key)) return std::nullopt;
+  if (limit->second >= 0 && static_cast<int>(holders.size()) >= limit->second) {
+    return Invalid("The licence for " + app + " has no seat left");
+  }
+  holders.insert(user_key);
+  return std::nullopt;
+}
+
+jira::Result<jira::User> FakeJira::GetUserWithApplications(std::string_view key) {
+  FAKE_CALL("GetUserWithApplications", {});
+  auto it = users.find(std::string(key));
+  if (it == users.end()) return NotFound("The user with the key '" + std::string(key) + "' does not exist");
+  jira::User out = Shown(it->second.user);
+  std::vector<std::string> apps;
+  for (const auto& [app, holders] : application_users) {
+    if (holders.count(it->first)) apps.push_back(app);
+  }
+  out.applications = apps;
+  return out;
+}
+
+jira::Status FakeJira::AddUserToApplication(std::string_view username, std::string_view app) {
+  FAKE_CALL("AddUserToApplication", {
+    auto* u = FindUserByName(username);
+    if (!u) return Invalid(Text("no_user", std::string(username)));
+    if (auto e = GrantApplication(u->user.key, std::string(app))) return *e;
+  });
+  return jira::OkStatus();
+}
+
+jira::Status FakeJira::RemoveUserFromApplication(std::string_view username, std::string_view app) {
+  FAKE_CALL("RemoveUserFromApplication", {
+    auto* u = FindUserByName(username);
+    if (!u) return Invalid(Text("no_user", std::string(username)));
+    if (!seats.count(std::string(app))) return Invalid("Unknown application " + std::string(app));
+    application_users[std::string(app)].erase(u->user.key);
+  });
+  return jira::OkStatus();
+}
+
+jira::Result<std::vector<jira::ApplicationRole>> FakeJira::ListApplicationRoles() {
+  FAKE_CALL("ListApplicationRoles", {});
+  std::vector<jira::ApplicationRole> out;
+  for (const auto& [key, limit] : seats) {
+    jira::ApplicationRole a;
+    a.key = key;
+    a.name = key == "jira-software" ? "Jira Software" : key == "jira-core" ? "Jira Core" : key;
+    a.unlimited_seats = limit < 0;
+    a.number_of_seats = limit;
+    const int used = static_cast<int>(application_users[key].size());
+    a.remaining_seats = limit < 0 ? -1 : std::max(0, limit - used);
+    a.default_groups = {key + "-users"};
+    out.push_back(a);
+  }
+  return out;
+}
+
+jira::Result<std::vector<jira::ProjectRole>> FakeJira::ListProjectRoles() {
+  FAKE_CALL("ListProjectRoles", {});
+  return roles;
 }
 
 jira::Result<jira::Group> FakeJira::CreateGroup(std::string_view name) {

@@ -49,6 +49,16 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   std::map<std::string, StoredUser> users;              // by key
   std::map<std::string, std::vector<std::string>> groups;  // name -> member keys
   std::map<int64_t, jira::PermissionScheme> schemes;
+  // Application access: application key -> keys of the users who have it. Known
+  // applications are the keys of `seats`; a seat count below 0 is unlimited. A create
+  // without applicationKeys grants `default_applications`.
+  std::map<std::string, std::set<std::string>> application_users;
+  std::map<std::string, int> seats = {{"jira-core", -1}, {"jira-software", -1}};
+  std::vector<std::string> default_applications = {"jira-software"};
+  // Project roles (GET /role): Jira's defaults.
+  std::vector<jira::ProjectRole> roles = {{10000, "Users", ""},
+                                          {10001, "Developers", ""},
+                                          {10002, "Administrators", ""}};
   int64_t next_user = 10000;
   int64_t next_id = 10100;
   StoredUser* FindUserByName(std::string_view name);
@@ -66,6 +76,11 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   jira::Status SetPassword(std::string_view key, std::string_view password) override;
   jira::Status DeleteUser(std::string_view key) override;
   jira::Result<std::vector<jira::User>> SearchUsers(std::string_view, int, int, bool) override;
+  jira::Result<jira::User> GetUserWithApplications(std::string_view key) override;
+  jira::Status AddUserToApplication(std::string_view username, std::string_view app) override;
+  jira::Status RemoveUserFromApplication(std::string_view username, std::string_view app) override;
+  jira::Result<std::vector<jira::ApplicationRole>> ListApplicationRoles() override;
+  jira::Result<std::vector<jira::ProjectRole>> ListProjectRoles() override;
   jira::Result<jira::Group> CreateGroup(std::string_view name) override;
   jira::Result<jira::Group> GetGroup(std::string_view name) override;
   jira::Status DeleteGroup(std::string_view name, std::optional<std::string> swap) override;
@@ -106,6 +121,8 @@ class FakeJira : public jira::Client, public std::enable_shared_from_this<FakeJi
   std::optional<Failure> Enter(const std::string& method);
   jira::User WithGroups(const jira::User& u, bool with_groups) const;
   jira::User Shown(jira::User u) const;  // with the e-mail as email_visibility shows it
+  // Grants `app` to the user: an error when the application is unknown or out of seats.
+  std::optional<jira::Error> GrantApplication(const std::string& user_key, const std::string& app);
 
   mutable std::recursive_mutex mu_;
   std::map<std::string, int> calls_;

@@ -35,6 +35,11 @@ run "apply" {
   }
 
   assert {
+    condition     = jira_user.gitlab.application_keys == toset(["jira-software"])
+    error_message = "The user must have access to Jira Software, or it sees no project."
+  }
+
+  assert {
     condition     = jira_user.gitlab.password_wo_version == 1
     error_message = "password_wo_version must default to 1."
   }
