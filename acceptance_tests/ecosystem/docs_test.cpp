@@ -24,7 +24,9 @@ fs::path SourceDir() {
 
 DocFiles GenerateFromSources(std::vector<std::string>& errors) {
   auto provider = tfjira::NewProvider();
-  return Generate(DescribeProvider(*provider), SourceDir() / "examples", errors);
+  auto input = DescribeProvider(*provider);
+  input.guides = FindGuides(SourceDir() / "docs", errors);  // as `make docs` lists them
+  return Generate(input, SourceDir() / "examples", errors);
 }
 
 TEST(DocsTest, CommittedDocsMatchTheGeneratedOnes) {
