@@ -1,0 +1,100 @@
+// The real terraform CLI (label cli) against a Jira that hides e-mail addresses: a user
+// imported there (state "") gets the configured address once, and every later change of
+// `email` in the configuration reaches Jira, with no inconsistent result and no perpetual
+// diff. Protocol 6 through dev_overrides, protocol 5 through reattach. Skipped, with the
+// reason, when terraform is not on PATH.
+#include "acceptance_tests/harness/terraform_cli.h"
+#include "acceptance_tests/scenarios/jira_fixture.h"
+
+namespace tfjira::scenarios {
+namespace {
+
+using tfj::harness::CliResult;
+using tfj::harness::TerraformCli;
+
+std::string UserHcl(const std::string& email, const std::string& display_name) {
+  return R"(
+terraform {
+  required_providers {
+    jira = { source = "registry.terraform.io/tfjira/jira" }
+  }
+}
+provider "jira" {}
+resource "jira_user" "gitlab" {
+  name         = "gitlab"
+  email        = ")" + email + R"("
+  display_name = ")" + display_name + R"("
+}
+)";
+}
+
+class JiraHiddenEmailCliTest : public JiraScenario {
+ protected:
+  void SetUp() override {
+    emulator::Options options;
+    options.email_visibility = emulator::EmailVisibility::kHidden;
+    StartEmulator(options);
+  }
+  tfj::harness::TerraformCliOptions CliOptions() {
+    tfj::harness::TerraformCliOptions o;
+    o.provider_binary = tfj::harness::JiraProviderBinary();
+    o.provider_source = "registry.terraform.io/tfjira/jira";
+    o.protocol = GetParam();
+    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+    return o;
+  }
+  std::string StoredEmail(const std::string& name) {
+    std::string email = "<no such user>";
+    emu().router().WithStore([&](emulator::Store& s) {
+      if (const emulator::User* u = s.FindUserByName(name)) email = u->email;
+    });
+    return email;
+  }
+};
+
+TEST_P(JiraHiddenEmailCliTest, ImportedUserGetsTheConfiguredAddressAndLaterChanges) {
+  TFJ_SKIP_WITHOUT_TERRAFORM();
+  jira::NewUser nu{"gitlab", "old@example.com", "GitLab", std::nullopt, false};
+  ASSERT_TRUE(Admin().CreateUser(nu).ok());
+
+  TerraformCli tf(CliOptions());
+  TFJ_ASSERT_OK(tf.Setup());
+  tf.WriteMainTf(UserHcl("gitlab@example.com", "GitLab"));
+  CliResult r = tf.Import("jira_user.gitlab", "gitlab");
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  // Jira hides the address, so Terraform cannot compare it: one update sets it.
+  r = tf.Plan();
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.out.find("email"), std::string::npos) << r.out;
+  r = tf.Apply();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(StoredEmail("gitlab"), "gitlab@example.com");
+  r = tf.Plan();
+  EXPECT_EQ(r.exit_code, 0) << "plan after apply must be empty\n" << r.Describe();
+
+  tf.WriteMainTf(UserHcl("gitlab-bot@example.com", "GitLab"));
+  r = tf.Apply();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.err.find("inconsistent result"), std::string::npos) << r.err;
+  EXPECT_EQ(StoredEmail("gitlab"), "gitlab-bot@example.com");
+  r = tf.Plan();
+  EXPECT_EQ(r.exit_code, 0) << "no perpetual diff\n" << r.Describe();
+
+  // Another attribute changes alone; the address stays as configured.
+  tf.WriteMainTf(UserHcl("GitLab-Bot@example.com", "GitLab (bot)"));
+  r = tf.Apply();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(StoredEmail("gitlab"), "gitlab-bot@example.com");
+  EXPECT_EQ(Admin().GetUserByName("gitlab")->display_name, "GitLab (bot)");
+  r = tf.Plan();
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+
+  r = tf.Destroy();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_FALSE(UserExists("gitlab"));
+}
+
+TFJ_INSTANTIATE_PROTOCOLS(JiraHiddenEmailCliTest);
+
+}  // namespace
+}  // namespace tfjira::scenarios
