@@ -82,6 +82,15 @@ class JiraScenario : public tfj::harness::ProtocolTest {
     }
     return false;
   }
+  // The address Jira stores for the user, read from the emulator's store: REST masks or
+  // hides it on some instances.
+  std::string StoredEmail(const std::string& name) {
+    std::string email = "<no such user>";
+    emulator_->router().WithStore([&](emulator::Store& s) {
+      if (const emulator::User* u = s.FindUserByName(name)) email = u->email;
+    });
+    return email;
+  }
   // Schemes with this exact name (to count duplicates).
   std::vector<jira::PermissionScheme> SchemesNamed(const std::string& name) {
     std::vector<jira::PermissionScheme> out;

@@ -3,23 +3,13 @@
 // `email` in the configuration reaches Jira, with no inconsistent result and no perpetual
 // diff. Protocol 6 through dev_overrides, protocol 5 through reattach. Skipped, with the
 // reason, when terraform is not on PATH.
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
 std::string UserHcl(const std::string& email, const std::string& display_name) {
-  return R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name         = "gitlab"
   email        = ")" + email + R"("
@@ -28,27 +18,12 @@ resource "jira_user" "gitlab" {
 )";
 }
 
-class JiraHiddenEmailCliTest : public JiraScenario {
+class JiraHiddenEmailCliTest : public JiraCliScenario {
  protected:
   void SetUp() override {
     emulator::Options options;
     options.email_visibility = emulator::EmailVisibility::kHidden;
     StartEmulator(options);
-  }
-  tfj::harness::TerraformCliOptions CliOptions() {
-    tfj::harness::TerraformCliOptions o;
-    o.provider_binary = tfj::harness::JiraProviderBinary();
-    o.provider_source = "registry.terraform.io/tfjira/jira";
-    o.protocol = GetParam();
-    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
-    return o;
-  }
-  std::string StoredEmail(const std::string& name) {
-    std::string email = "<no such user>";
-    emu().router().WithStore([&](emulator::Store& s) {
-      if (const emulator::User* u = s.FindUserByName(name)) email = u->email;
-    });
-    return email;
   }
 };
 

@@ -14,14 +14,6 @@ class JiraHiddenEmailTest : public JiraScenario {
     options.email_visibility = emulator::EmailVisibility::kHidden;
     StartEmulator(options);
   }
-  // The address Jira stores (what REST hides from every caller on this instance).
-  std::string StoredEmail(const std::string& name) {
-    std::string email = "<no such user>";
-    emu().router().WithStore([&](emulator::Store& s) {
-      if (const emulator::User* u = s.FindUserByName(name)) email = u->email;
-    });
-    return email;
-  }
   static void Configure(Workspace& ws, const std::string& email, const std::string& display) {
     ws.SetResource("jira_user", "gitlab",
                    {{"name", S("gitlab")}, {"email", S(email)}, {"display_name", S(display)}});
