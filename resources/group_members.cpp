@@ -203,11 +203,11 @@ class GroupMembersResource final : public tf::Resource {
     auto client = jira_.Client(req.cancel, diags);
     if (!client) return;
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(group);
     // Imported resources have no record of the configuration's list: use the state's.
     auto listed = DecodeListed(req.private_data);
     for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
-      auto removed = client->RemoveUserFromGroup(group, name);
+      auto removed = WriteMembers(jira_.member_cache(), group,
+                                  [&] { return client->RemoveUserFromGroup(group, name); });
       if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
         continue;  // gone already: the user or the group
       }
@@ -315,7 +315,8 @@ class GroupMembersResource final : public tf::Resource {
       bool uncertain = false;
       for (const auto& name : have) {
         if (want.count(name)) continue;
-        auto removed = client.RemoveUserFromGroup(group, name);
+        auto removed =
+            WriteMembers(cache, group, [&] { return client.RemoveUserFromGroup(group, name); });
         if (removed.ok()) continue;
         if (MayHaveBeenApplied(removed.error())) { uncertain = true; continue; }
         if (MemberNow(client, group, name) == false) continue;  // left already: read, not worded
@@ -325,7 +326,7 @@ class GroupMembersResource final : public tf::Resource {
       }
       for (const auto& name : want) {
         if (have.count(name)) continue;
-        auto added = client.AddUserToGroup(group, name);
+        auto added = WriteMembers(cache, group, [&] { return client.AddUserToGroup(group, name); });
         if (added.ok()) continue;
         if (MayHaveBeenApplied(added.error())) { uncertain = true; continue; }
         if (MemberNow(client, group, name) == true) continue;  // in already: read, not worded

@@ -164,8 +164,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
                    tf::GetString(req.planned_state, "username").value_or("")};
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
-    auto added = client->AddUserToGroup(m.group, m.username);
+    auto added = WriteMembers(jira_.member_cache(), m.group,
+                              [&] { return client->AddUserToGroup(m.group, m.username); });
     bool ok = added.ok();
     // A 400 (e.g. already a member) or a lost answer: Jira's state decides.
     if (!ok && (added.error().http_status == 400 || MayHaveBeenApplied(added.error()))) {
@@ -246,7 +246,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!HasGroup(user.value(), m.group)) {
       // A renamed user who left the group by hand is added back; another user is added
       // before the old one is removed, so the group never lacks both.
-      auto added = client->AddUserToGroup(m.group, m.username);
+      auto added = WriteMembers(jira_.member_cache(), m.group,
+                                [&] { return client->AddUserToGroup(m.group, m.username); });
       // A refusal is read back, never judged by its wording: the user may be in already.
       if (!added.ok() && !IsMemberNow(*client, m)) {
         Report(*client, diags, "Cannot add \"" + m.username + "\" to group \"" + m.group + "\"",
@@ -263,7 +264,9 @@ class GroupMembershipResource final : public tf::Resource {
         else if (old_user.error().kind == jira::ErrorKind::kNotFound) old_member.clear();
       }
       if (!old_member.empty()) {
-        auto removed = client->RemoveUserFromGroup(m.group, old_member);
+        auto removed = WriteMembers(jira_.member_cache(), m.group, [&] {
+          return client->RemoveUserFromGroup(m.group, old_member);
+        });
         if (!removed.ok() && removed.error().kind != jira::ErrorKind::kNotFound &&
             IsMemberNow(*client, MembershipId{m.group, old_member})) {
           // The new membership exists: state says so, and the old one is left to report.
@@ -283,8 +286,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.prior_state, "group").value_or(""),
                    tf::GetString(req.prior_state, "username").value_or("")};
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
-    auto removed = client->RemoveUserFromGroup(m.group, m.username);
+    auto removed = WriteMembers(jira_.member_cache(), m.group,
+                                [&] { return client->RemoveUserFromGroup(m.group, m.username); });
     if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
       return;  // gone already: the user or the group
     }
