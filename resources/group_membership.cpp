@@ -35,8 +35,14 @@ tf::Schema MembershipSchema() {
       "group names containing slashes still import. The membership is the user's **direct** "
       "membership, which is what is added and removed. On directories with nested groups, "
       "Jira's REST API cannot tell a direct membership from one inherited through a "
-      "subgroup: a direct membership removed by hand while an inherited one remains is not "
-      "seen as drift.";
+      "subgroup, so:\n\n"
+      "- a direct membership removed by hand while an inherited one remains is not seen as "
+      "drift (the user keeps the group's access through the subgroup); once the inherited "
+      "membership goes too, the next plan finds the membership missing and adds it back;\n"
+      "- a user who is a member only through a subgroup cannot be added directly (Jira "
+      "counts the user as a member already), so creating the resource adopts that "
+      "membership, and destroying it fails with an explanation, since only a change to "
+      "the subgroup can end it.";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
   for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
@@ -295,6 +301,17 @@ class GroupMembershipResource final : public tf::Resource {
     if (removed.error().http_status == 400 || MayHaveBeenApplied(removed.error())) {
       auto member = IsMember(*client, m);
       if (member.ok() && !*member) return;
+      if (member.ok() && removed.error().http_status == 400) {
+        // Refused, yet Jira still lists the user in the group: on a directory with nested
+        // groups, a membership through a subgroup, which only a change to the subgroup ends.
+        diags.AddError("Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",
+                       "Jira: " + removed.error().Message() + ". Jira still lists the user in "
+                       "the group. Where groups are nested, that is membership through a "
+                       "subgroup, which Jira's REST API cannot remove: remove the user from the "
+                       "subgroup (or the subgroup from the group), or stop managing this "
+                       "membership with terraform state rm.");
+        return;
+      }
     }
     AddJiraError(diags,
                  "Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",
