@@ -54,6 +54,10 @@ class GroupMemberCache {
   bool NoteManager(const std::string& group, Manager who);
   // The warning both resource types show when NoteManager returns true.
   static std::string BothManageWarning(const std::string& group);
+  // Explains a removal Jira refused (400) while it still lists the user in the group: on a
+  // directory with nested groups, membership through a subgroup, which REST cannot end.
+  // `jira_said` is Jira's own message.
+  static std::string InheritedMembership(const std::string& jira_said);
 
   // Fetches started so far (for tests and benchmarks).
   int64_t fetches() const;

@@ -41,8 +41,8 @@ tf::Schema MembershipSchema() {
       "membership goes too, the next plan finds the membership missing and adds it back;\n"
       "- a user who is a member only through a subgroup cannot be added directly (Jira "
       "counts the user as a member already), so creating the resource adopts that "
-      "membership, and destroying it fails with an explanation, since only a change to "
-      "the subgroup can end it.";
+      "membership, and destroying it fails with an explanation, since only a change to the "
+      "subgroup can end it (or `terraform state rm` to stop managing it).";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
   for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
@@ -302,14 +302,12 @@ class GroupMembershipResource final : public tf::Resource {
       auto member = IsMember(*client, m);
       if (member.ok() && !*member) return;
       if (member.ok() && removed.error().http_status == 400) {
-        // Refused, yet Jira still lists the user in the group: on a directory with nested
-        // groups, a membership through a subgroup, which only a change to the subgroup ends.
+        // Refused, and Jira still lists the user in the group: an error (the membership
+        // Terraform manages is still there), explained. On a directory with nested groups
+        // this is membership through a subgroup, which only a change to the subgroup ends.
         diags.AddError("Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",
-                       "Jira: " + removed.error().Message() + ". Jira still lists the user in "
-                       "the group. Where groups are nested, that is membership through a "
-                       "subgroup, which Jira's REST API cannot remove: remove the user from the "
-                       "subgroup (or the subgroup from the group), or stop managing this "
-                       "membership with terraform state rm.");
+                       GroupMemberCache::InheritedMembership(removed.error().Message()) +
+                           " To stop managing it instead: terraform state rm.");
         return;
       }
     }

@@ -68,8 +68,8 @@ TEST_P(JiraNestedGroupsTest, DirectMembershipRemovedWhileAnInheritedOneRemains) 
 TEST_P(JiraNestedGroupsTest, MembershipOnlyInheritedIsAdoptedAndItsDestroyExplains) {
   // Jira refuses to add a user who is already a member through a subgroup (its group service
   // checks effective membership), so the provider, reading the user's groups, takes the
-  // membership as there. Destroy cannot end it (Jira removes direct memberships only): the
-  // error says why and what to do. The documentation says both.
+  // membership as there. Destroy cannot end it (Jira removes direct memberships only, and
+  // still lists the user): the error says why and what to do. The documentation says both.
   AddUser("gitlab");
   ASSERT_TRUE(Admin().AddUserToGroup("ldap-developers", "gitlab").ok());
   auto ws = NewWorkspace();
@@ -89,6 +89,44 @@ TEST_P(JiraNestedGroupsTest, MembershipOnlyInheritedIsAdoptedAndItsDestroyExplai
   TFJ_ASSERT_OK(ws->Apply());
   EXPECT_FALSE(ws->HasState("jira_group_membership.gitlab"));
   EXPECT_FALSE(IsMember("gitlab-developers", "gitlab"));
+}
+
+TEST_P(JiraNestedGroupsTest, GroupMembersMustListSubgroupMembersToo) {
+  // GET /group/member lists the members of subgroups too: an authoritative list without
+  // them would remove users Jira cannot remove. The apply says so; listing them settles it.
+  AddUser("gitlab");
+  AddUser("carol");
+  ASSERT_TRUE(Admin().AddUserToGroup("ldap-developers", "carol").ok());
+  auto ws = NewWorkspace();
+  auto names = [](std::vector<std::string> v) {
+    std::vector<tf::Value> items;
+    for (auto& n : v) items.push_back(S(n));
+    return tf::Value::Set(tf::Type::String(), std::move(items));
+  };
+  ws->SetResource("jira_group_members", "devs",
+                  {{"group", S("gitlab-developers")}, {"usernames", names({"gitlab"})}});
+  TFJ_EXPECT_ERROR_CONTAINS(ws->Apply(), "membership through a subgroup");
+  EXPECT_TRUE(DirectMember("ldap-developers", "carol")) << "the subgroup is left alone";
+
+  ws->SetResource("jira_group_members", "devs",
+                  {{"group", S("gitlab-developers")}, {"usernames", names({"gitlab", "carol"})}});
+  TFJ_ASSERT_OK(ws->Apply());
+  TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+  EXPECT_TRUE(DirectMember("gitlab-developers", "gitlab"));
+  EXPECT_FALSE(DirectMember("gitlab-developers", "carol")) << "inherited, not made direct";
+
+  // Destroy removes gitlab and leaves carol, a member through the subgroup, with a warning.
+  ws->RemoveResource("jira_group_members", "devs");
+  TFJ_ASSERT_OK(ws->Apply());
+  bool warned = false;
+  for (const auto& d : ws->last_diagnostics()) {
+    warned |= d.severity == tf::Severity::kWarning &&
+              d.detail.find("membership through a subgroup") != std::string::npos;
+  }
+  EXPECT_TRUE(warned) << ws->last_diagnostics().ToString();
+  EXPECT_FALSE(IsMember("gitlab-developers", "gitlab"));
+  EXPECT_TRUE(IsMember("gitlab-developers", "carol"));
+  EXPECT_TRUE(DirectMember("ldap-developers", "carol"));
 }
 
 TFJ_INSTANTIATE_PROTOCOLS(JiraNestedGroupsTest);
