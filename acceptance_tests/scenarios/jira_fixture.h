@@ -23,6 +23,17 @@ using tfj::harness::Workspace;
 inline tf::Value S(const std::string& s) { return tf::Value::String(s); }
 inline tf::Value B(bool b) { return tf::Value::Bool(b); }
 
+// The emulator playing Jira `version` as the version scenarios use it: seeded faults, and
+// legacy user keys (the lower-cased name) where users were created before Jira 8.4.
+inline emulator::Options VersionProfile(const std::string& version) {
+  emulator::Options options;
+  options.version = version;
+  options.seed = 7;
+  const auto v = emulator::ParseVersion(version);
+  if (v.size() > 1 && v[0] == 8 && v[1] < 4) options.key_style = emulator::KeyStyle::kLegacy;
+  return options;
+}
+
 class JiraScenario : public tfj::harness::ProtocolTest {
  protected:
   void SetUp() override { StartEmulator(emulator::Options()); }

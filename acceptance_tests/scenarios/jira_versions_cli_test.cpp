@@ -46,12 +46,7 @@ class JiraVersionsCliTest : public JiraCliScenario {
 
   void RunSeedScenario(const std::string& version) {
     TFJ_SKIP_WITHOUT_TERRAFORM();
-    emulator::Options options;
-    options.version = version;
-    options.seed = 7;
-    // Users created before Jira 8.4 got the lower-cased name as key.
-    const auto v = emulator::ParseVersion(version);
-    if (v.size() > 1 && v[0] == 8 && v[1] < 4) options.key_style = emulator::KeyStyle::kLegacy;
+    const emulator::Options options = VersionProfile(version);
     StartEmulator(options);
 
     auto tf = NewCli();
