@@ -82,6 +82,13 @@ std::string GroupMemberCache::BothManageWarning(const std::string& group) {
          "group with one of them only.";
 }
 
+std::string GroupMemberCache::InheritedMembership(const std::string& jira_said) {
+  return "Jira: " + jira_said + ". Jira still lists the user in the group. Where groups are "
+         "nested, that is membership through a subgroup, which Jira's REST API cannot "
+         "remove: only removing the user from the subgroup (or the subgroup from the group) "
+         "ends it.";
+}
+
 int64_t GroupMemberCache::fetches() const {
   std::lock_guard lock(mu_);
   return fetches_;

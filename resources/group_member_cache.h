@@ -8,6 +8,10 @@
 // confirm with a direct read before acting on it: a page fetched a moment before a change by
 // someone else is stale.
 //
+// Writes go through WriteMembers, which invalidates the group before and after the call: a
+// read that runs while the write is on the wire may fetch (and would otherwise cache) a page
+// from before it.
+//
 // It also remembers which resource types manage each group in this process, so the provider
 // can warn when jira_group_members and jira_group_membership manage the same group.
 #pragma once
@@ -50,6 +54,10 @@ class GroupMemberCache {
   bool NoteManager(const std::string& group, Manager who);
   // The warning both resource types show when NoteManager returns true.
   static std::string BothManageWarning(const std::string& group);
+  // Explains a removal Jira refused (400) while it still lists the user in the group: on a
+  // directory with nested groups, membership through a subgroup, which REST cannot end.
+  // `jira_said` is Jira's own message.
+  static std::string InheritedMembership(const std::string& jira_said);
 
   // Fetches started so far (for tests and benchmarks).
   int64_t fetches() const;
@@ -70,5 +78,16 @@ class GroupMemberCache {
   uint64_t next_generation_ = 1;
   int64_t fetches_ = 0;
 };
+
+// Runs `write` (a call that changes the members of `group`) with `group` invalidated before
+// and after it, so neither a page fetched earlier nor one fetched while the write ran is
+// served once it has returned. With no cache (null) it only runs `write`.
+template <typename Write>
+auto WriteMembers(GroupMemberCache* cache, const std::string& group, Write&& write) {
+  if (cache) cache->Invalidate(group);
+  auto result = write();
+  if (cache) cache->Invalidate(group);
+  return result;
+}
 
 }  // namespace tfjira

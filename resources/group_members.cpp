@@ -1,7 +1,8 @@
 // jira_group_members: the complete, authoritative member list of one group.
 //
 // Members are read from GET /rest/api/2/group/member (50 users a page, includeInactiveUsers=
-// true), the group's direct members. Users added in Jira by hand are removed on the next
+// true): the group's members, and, where the directory nests groups, its subgroups' members
+// too (REST v2 cannot tell them apart; see the resource description). Users added in Jira by hand are removed on the next
 // apply, users removed by hand are added back. Destroy removes exactly the listed members and
 // keeps the group. Usernames compare as Jira compares them (text::EqualsIgnoreCase); the
 // configuration's spelling is kept in state.
@@ -73,7 +74,12 @@ tf::Schema MembersSchema() {
       "to the group outside Terraform are removed on the next apply, and users removed by hand "
       "are added back. Destroying it removes exactly the listed users and keeps the group.\n\n"
       "Do not combine it with `jira_group_membership` for the same group: the two would undo "
-      "each other on every apply (the provider warns when it sees both in one configuration).";
+      "each other on every apply (the provider warns when it sees both in one configuration).\n\n"
+      "On directories with nested groups, Jira lists the members of subgroups among the "
+      "group's members, and its REST API cannot tell them from direct members nor remove "
+      "them: list them in `usernames` too (they stay members through the subgroup, and are "
+      "not made direct members), or the apply fails naming them. Destroy leaves them in the "
+      "group, with a warning.";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "The group name."));
   tf::Attribute group = RequiredAttr(
@@ -203,17 +209,25 @@ class GroupMembersResource final : public tf::Resource {
     auto client = jira_.Client(req.cancel, diags);
     if (!client) return;
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(group);
     // Imported resources have no record of the configuration's list: use the state's.
     auto listed = DecodeListed(req.private_data);
     for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
-      auto removed = client->RemoveUserFromGroup(group, name);
+      auto removed = WriteMembers(jira_.member_cache(), group,
+                                  [&] { return client->RemoveUserFromGroup(group, name); });
       if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
         continue;  // gone already: the user or the group
       }
       // Refused, or the answer was lost: Jira's state decides, never the error's wording
       // (which follows the account's language).
-      if (MemberNow(*client, group, name) == false) continue;
+      const auto member = MemberNow(*client, group, name);
+      if (member == false) continue;
+      if (member == true && removed.error().http_status == 400) {
+        // Still listed after a refusal: through a subgroup (nested groups). Nothing direct
+        // is left to remove; the user keeps the group through the subgroup.
+        diags.AddWarning("\"" + name + "\" is still in group \"" + group + "\"",
+                         GroupMemberCache::InheritedMembership(removed.error().Message()));
+        continue;
+      }
       AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
                    removed.error());
       return;
@@ -315,17 +329,18 @@ class GroupMembersResource final : public tf::Resource {
       bool uncertain = false;
       for (const auto& name : have) {
         if (want.count(name)) continue;
-        auto removed = client.RemoveUserFromGroup(group, name);
+        auto removed =
+            WriteMembers(cache, group, [&] { return client.RemoveUserFromGroup(group, name); });
         if (removed.ok()) continue;
         if (MayHaveBeenApplied(removed.error())) { uncertain = true; continue; }
-        if (MemberNow(client, group, name) == false) continue;  // left already: read, not worded
-        AddJiraError(diags, "Cannot remove \"" + name + "\" from group \"" + group + "\"",
-                     removed.error());
+        const auto member = MemberNow(client, group, name);
+        if (member == false) continue;  // left already: read, not worded
+        ReportRemoveError(name, group, removed.error(), member, diags);
         return false;
       }
       for (const auto& name : want) {
         if (have.count(name)) continue;
-        auto added = client.AddUserToGroup(group, name);
+        auto added = WriteMembers(cache, group, [&] { return client.AddUserToGroup(group, name); });
         if (added.ok()) continue;
         if (MayHaveBeenApplied(added.error())) { uncertain = true; continue; }
         if (MemberNow(client, group, name) == true) continue;  // in already: read, not worded
@@ -342,6 +357,22 @@ class GroupMembersResource final : public tf::Resource {
                    "Jira kept failing while the members of group \"" + group +
                        "\" were changed; run apply again.");
     return false;
+  }
+
+  // A refused removal of a user Jira still lists in the group (`member` true) is, where
+  // groups are nested, membership through a subgroup: say so, and that listing the user
+  // settles it. Otherwise Jira's error.
+  static void ReportRemoveError(const std::string& name, const std::string& group,
+                                const jira::Error& e, std::optional<bool> member,
+                                tf::Diagnostics& diags) {
+    const std::string summary = "Cannot remove \"" + name + "\" from group \"" + group + "\"";
+    if (member == true && e.http_status == 400) {
+      diags.AddAttributeError(tf::Path().AtName("usernames"), summary,
+                              GroupMemberCache::InheritedMembership(e.Message()) +
+                                  " Or list the user in usernames.");
+      return;
+    }
+    AddJiraError(diags, summary, e);
   }
 
   // A missing user is the configuration's fault: say so on `usernames`.

@@ -33,10 +33,16 @@ tf::Schema MembershipSchema() {
       "Membership of one user in one group. The id is `<group>/<username>`: the username is "
       "everything after the last `/`, with `%` and `/` in it written as `%25` and `%2F`, so "
       "group names containing slashes still import. The membership is the user's **direct** "
-      "membership, which is what is added and removed. On directories with nested groups, "
-      "Jira's REST API cannot tell a direct membership from one inherited through a "
-      "subgroup: a direct membership removed by hand while an inherited one remains is not "
-      "seen as drift.";
+      "membership, which is what is added and removed.\n\n"
+      "On directories with nested groups, Jira's REST API cannot tell a direct membership "
+      "from one inherited through a subgroup, so:\n\n"
+      "- a direct membership removed by hand while an inherited one remains is not seen as "
+      "drift (the user keeps the group's access through the subgroup); once the inherited "
+      "membership goes too, the next plan finds the membership missing and adds it back;\n"
+      "- a user who is a member only through a subgroup cannot be added directly (Jira "
+      "counts the user as a member already), so creating the resource adopts that "
+      "membership, and destroying it fails with an explanation, since only a change to the "
+      "subgroup can end it (or `terraform state rm` to stop managing it).";
   auto& a = s.block.attributes;
   a.push_back(StableIdAttr("id", "`<group>/<username>` (see the resource description)."));
   for (auto [name, desc] : {std::pair{"group", "The group name. Changing it replaces the "
@@ -164,8 +170,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.planned_state, "group").value_or(""),
                    tf::GetString(req.planned_state, "username").value_or("")};
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
-    auto added = client->AddUserToGroup(m.group, m.username);
+    auto added = WriteMembers(jira_.member_cache(), m.group,
+                              [&] { return client->AddUserToGroup(m.group, m.username); });
     bool ok = added.ok();
     // A 400 (e.g. already a member) or a lost answer: Jira's state decides.
     if (!ok && (added.error().http_status == 400 || MayHaveBeenApplied(added.error()))) {
@@ -246,7 +252,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!HasGroup(user.value(), m.group)) {
       // A renamed user who left the group by hand is added back; another user is added
       // before the old one is removed, so the group never lacks both.
-      auto added = client->AddUserToGroup(m.group, m.username);
+      auto added = WriteMembers(jira_.member_cache(), m.group,
+                                [&] { return client->AddUserToGroup(m.group, m.username); });
       // A refusal is read back, never judged by its wording: the user may be in already.
       if (!added.ok() && !IsMemberNow(*client, m)) {
         Report(*client, diags, "Cannot add \"" + m.username + "\" to group \"" + m.group + "\"",
@@ -263,7 +270,9 @@ class GroupMembershipResource final : public tf::Resource {
         else if (old_user.error().kind == jira::ErrorKind::kNotFound) old_member.clear();
       }
       if (!old_member.empty()) {
-        auto removed = client->RemoveUserFromGroup(m.group, old_member);
+        auto removed = WriteMembers(jira_.member_cache(), m.group, [&] {
+          return client->RemoveUserFromGroup(m.group, old_member);
+        });
         if (!removed.ok() && removed.error().kind != jira::ErrorKind::kNotFound &&
             IsMemberNow(*client, MembershipId{m.group, old_member})) {
           // The new membership exists: state says so, and the old one is left to report.
@@ -283,8 +292,8 @@ class GroupMembershipResource final : public tf::Resource {
     if (!client) return;
     MembershipId m{tf::GetString(req.prior_state, "group").value_or(""),
                    tf::GetString(req.prior_state, "username").value_or("")};
-    if (auto* cache = jira_.member_cache()) cache->Invalidate(m.group);
-    auto removed = client->RemoveUserFromGroup(m.group, m.username);
+    auto removed = WriteMembers(jira_.member_cache(), m.group,
+                                [&] { return client->RemoveUserFromGroup(m.group, m.username); });
     if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
       return;  // gone already: the user or the group
     }
@@ -292,6 +301,15 @@ class GroupMembershipResource final : public tf::Resource {
     if (removed.error().http_status == 400 || MayHaveBeenApplied(removed.error())) {
       auto member = IsMember(*client, m);
       if (member.ok() && !*member) return;
+      if (member.ok() && removed.error().http_status == 400) {
+        // Refused, and Jira still lists the user in the group: an error (the membership
+        // Terraform manages is still there), explained. On a directory with nested groups
+        // this is membership through a subgroup, which only a change to the subgroup ends.
+        diags.AddError("Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",
+                       GroupMemberCache::InheritedMembership(removed.error().Message()) +
+                           " To stop managing it instead: terraform state rm.");
+        return;
+      }
     }
     AddJiraError(diags,
                  "Cannot remove \"" + m.username + "\" from group \"" + m.group + "\"",

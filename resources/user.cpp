@@ -48,8 +48,11 @@ tf::Schema UserSchema() {
       "The e-mail address, compared ignoring letter case. Where Jira's *User email visibility* "
       "is `masked` (REST shows `bob at example dot com`) or `hidden` (REST leaves it out), the "
       "real address cannot be read: state keeps the configured value, and a change made in "
-      "Jira (drift) cannot be detected. An import there takes whatever Jira shows (the masked "
-      "form, or an empty string when hidden) and plans clean against the configured address.");
+      "Jira (drift) cannot be detected. An import where addresses are masked keeps the masked "
+      "form and plans clean against the configured address. An import where they are hidden "
+      "reads an empty string, which cannot be compared: the first plan after it shows one "
+      "in-place update that sets the configured address in Jira; after that, changes to "
+      "`email` in the configuration are sent as usual.");
   email.validators.push_back(EmailValidator());
   email.semantic_equal = EmailEquality();
   a.push_back(email);

@@ -44,7 +44,9 @@ tf::SemanticEquality EmailEquality() {
     if (config.type() != tf::Type::String() || prior.type() != tf::Type::String()) return false;
     const std::string& wanted = config.as_string();
     const std::string& seen = prior.as_string();
-    if (seen.empty()) return true;
+    // An empty prior (imported where Jira hides addresses) says nothing about the address:
+    // taken as equal, every later change of the configured address would be swallowed too.
+    if (seen.empty()) return false;
     if (jira::EmailShown(seen)) return text::EqualsIgnoreCase(wanted, seen);
     return text::EqualsIgnoreCase(jira::MaskedEmail(wanted), seen);
   };

@@ -17,7 +17,9 @@ tf::Validator EmailValidator();
 // - a masked prior (`bob at example dot com`, only after importing from an instance that
 //   masks addresses) equals the configured address whose masked form it is;
 // - an empty prior (the address is hidden, only after an import) cannot be compared and is
-//   taken as equal: drift is undetectable there.
+//   not equal: the configured address is planned once and sent to Jira, and from then on
+//   state holds it, so later changes in configuration are sent too. Drift made in Jira stays
+//   undetectable there.
 tf::SemanticEquality EmailEquality();
 
 // User, group and scheme names: not blank, and no whitespace before or after. Jira trims

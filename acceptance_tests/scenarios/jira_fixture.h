@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "acceptance_tests/emulator/server.h"
 #include "acceptance_tests/harness/testing.h"
@@ -20,6 +22,17 @@ using tfj::harness::Workspace;
 
 inline tf::Value S(const std::string& s) { return tf::Value::String(s); }
 inline tf::Value B(bool b) { return tf::Value::Bool(b); }
+
+// The emulator playing Jira `version` as the version scenarios use it: seeded faults, and
+// legacy user keys (the lower-cased name) where users were created before Jira 8.4.
+inline emulator::Options VersionProfile(const std::string& version) {
+  emulator::Options options;
+  options.version = version;
+  options.seed = 7;
+  const auto v = emulator::ParseVersion(version);
+  if (v.size() > 1 && v[0] == 8 && v[1] < 4) options.key_style = emulator::KeyStyle::kLegacy;
+  return options;
+}
 
 class JiraScenario : public tfj::harness::ProtocolTest {
  protected:
@@ -81,6 +94,49 @@ class JiraScenario : public tfj::harness::ProtocolTest {
       if (g == group) return true;
     }
     return false;
+  }
+  // The address Jira stores for the user, read from the emulator's store: REST masks or
+  // hides it on some instances.
+  std::string StoredEmail(const std::string& name) {
+    std::string email = "<no such user>";
+    emulator_->router().WithStore([&](emulator::Store& s) {
+      if (const emulator::User* u = s.FindUserByName(name)) email = u->email;
+    });
+    return email;
+  }
+  // The id of the permission scheme project `key` uses (-1 when it cannot be read).
+  int64_t SchemeOf(const std::string& key) {
+    auto s = Admin().GetProjectPermissionScheme(key);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? s->id : -1;
+  }
+  // A new scheme whose grants let administrators browse its projects (project lists show
+  // only the projects the caller may browse).
+  int64_t NewScheme(const std::string& name) {
+    jira::PermissionScheme s;
+    s.name = name;
+    jira::PermissionGrant browse;
+    browse.permission = "BROWSE_PROJECTS";
+    browse.holder = {"group", "jira-administrators"};
+    s.grants.push_back(browse);
+    auto created = Admin().CreatePermissionScheme(s);
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->id : -1;
+  }
+  // Usernames of the group's members, inactive users included.
+  std::set<std::string> Members(const std::string& group) {
+    std::set<std::string> out;
+    auto all = Admin().GetAllGroupMembers(group, true);
+    EXPECT_TRUE(all.ok());
+    if (all.ok()) {
+      for (const auto& u : all.value()) out.insert(u.name);
+    }
+    return out;
+  }
+  // A user named `name`, with an e-mail address and display name made from it.
+  void AddUser(const std::string& name) {
+    jira::NewUser nu{name, name + "@example.com", name, std::nullopt, false};
+    ASSERT_TRUE(Admin().CreateUser(nu).ok());
   }
   // Schemes with this exact name (to count duplicates).
   std::vector<jira::PermissionScheme> SchemesNamed(const std::string& name) {

@@ -2,26 +2,13 @@
 // error texts, masked e-mail and nested groups under injected faults, and group names that
 // differ beyond ASCII only in letter case. Protocol 6 through dev_overrides, protocol 5
 // through reattach. Skipped, with the reason, when terraform is not on PATH.
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
-constexpr char kHeader[] = R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
-)";
-
 std::string SeedHcl(const std::string& display_name) {
-  return std::string(kHeader) + R"(
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name         = "gitlab"
   email        = "gitlab@example.com"
@@ -38,17 +25,7 @@ resource "jira_group_membership" "gitlab" {
 )";
 }
 
-class JiraProfilesCliTest : public JiraScenario {
- protected:
-  tfj::harness::TerraformCliOptions CliOptions() {
-    tfj::harness::TerraformCliOptions o;
-    o.provider_binary = tfj::harness::JiraProviderBinary();
-    o.provider_source = "registry.terraform.io/tfjira/jira";
-    o.protocol = GetParam();
-    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
-    return o;
-  }
-};
+using JiraProfilesCliTest = JiraCliScenario;
 
 TEST_P(JiraProfilesCliTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
@@ -89,7 +66,7 @@ TEST_P(JiraProfilesCliTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   // Import of the user into a fresh directory plans clean.
   TerraformCli fresh(CliOptions());
   TFJ_ASSERT_OK(fresh.Setup());
-  fresh.WriteMainTf(std::string(kHeader) + R"hcl(
+  fresh.WriteMainTf(std::string(kJiraHclHeader) + R"hcl(
 resource "jira_user" "gitlab" {
   name         = "gitlab"
   email        = "gitlab@example.com"
@@ -110,7 +87,7 @@ resource "jira_user" "gitlab" {
 }
 
 std::string GroupHcl(const std::string& name) {
-  return std::string(kHeader) + R"(
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_group" "team" {
   name = ")" + name + R"("
 }

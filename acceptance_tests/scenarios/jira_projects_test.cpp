@@ -37,36 +37,6 @@ class JiraProjectsScenario : public JiraScenario {
       s.projects[p.id] = p;
     });
   }
-  int64_t SchemeOf(const std::string& key) {
-    auto s = Admin().GetProjectPermissionScheme(key);
-    EXPECT_TRUE(s.ok());
-    return s.ok() ? s->id : -1;
-  }
-  // A scheme whose grants let administrators browse its projects.
-  int64_t NewScheme(const std::string& name) {
-    jira::PermissionScheme s;
-    s.name = name;
-    jira::PermissionGrant browse;
-    browse.permission = "BROWSE_PROJECTS";
-    browse.holder = {"group", "jira-administrators"};
-    s.grants.push_back(browse);
-    auto created = Admin().CreatePermissionScheme(s);
-    EXPECT_TRUE(created.ok());
-    return created.ok() ? created->id : -1;
-  }
-  std::set<std::string> Members(const std::string& group) {
-    std::set<std::string> out;
-    auto all = Admin().GetAllGroupMembers(group, true);
-    EXPECT_TRUE(all.ok());
-    if (all.ok()) {
-      for (const auto& u : all.value()) out.insert(u.name);
-    }
-    return out;
-  }
-  void AddUser(const std::string& name) {
-    jira::NewUser nu{name, name + "@example.com", name, std::nullopt, false};
-    ASSERT_TRUE(Admin().CreateUser(nu).ok());
-  }
 };
 
 // ---- jira_project_permission_scheme

@@ -9,85 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
-const char kHeader[] = R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
-)";
-
-std::string Quote(const std::string& s) { return "\"" + s + "\""; }
-
-// The actions `terraform show -json` gives `address` in a saved plan, e.g. "delete,create".
-std::string PlannedActions(const nlohmann::json& plan, const std::string& address) {
-  if (!plan.contains("resource_changes")) return "absent";
-  for (const auto& rc : plan["resource_changes"]) {
-    if (rc.value("address", "") != address) continue;
-    std::string out;
-    for (const auto& a : rc["change"]["actions"]) out += (out.empty() ? "" : ",") + a.get<std::string>();
-    return out;
-  }
-  return "absent";
-}
-
-bool IsReplace(const std::string& actions) {
-  return actions == "delete,create" || actions == "create,delete";
-}
-
-class JiraResourcesCliTest : public JiraScenario {
- protected:
-  // A set-up terraform working directory whose provider talks to the emulator as admin.
-  std::unique_ptr<TerraformCli> NewCli() {
-    tfj::harness::TerraformCliOptions o;
-    o.provider_binary = tfj::harness::JiraProviderBinary();
-    o.provider_source = "registry.terraform.io/tfjira/jira";
-    o.protocol = GetParam();
-    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
-    auto tf = std::make_unique<TerraformCli>(o);
-    tfj::harness::Status s = tf->Setup();
-    EXPECT_TRUE(s.ok()) << s;
-    return tf;
-  }
-
-  // The planned actions of `address` in a fresh saved plan ("error" when planning fails).
-  std::string ActionsInPlan(TerraformCli& tf, const std::string& address) {
-    tfj::harness::Status s;
-    nlohmann::json plan = tf.PlanJson(&s);
-    EXPECT_TRUE(s.ok()) << s;
-    if (!s.ok()) return "error";
-    return PlannedActions(plan, address);
-  }
-};
-
-// Checks that `terraform <step>` exits with `code`, naming the step in the failure message.
-// Each evaluates `command` once.
-#define EXPECT_EXIT_CODE(command, code, step)                                      \
-  do {                                                                             \
-    const CliResult tfj_result_ = (command);                                       \
-    EXPECT_EQ(tfj_result_.exit_code, code) << step << "\n" << tfj_result_.Describe(); \
-  } while (0)
-#define ASSERT_EXIT_CODE(command, code, step)                                      \
-  do {                                                                             \
-    const CliResult tfj_result_ = (command);                                       \
-    ASSERT_EQ(tfj_result_.exit_code, code) << step << "\n" << tfj_result_.Describe(); \
-  } while (0)
+using JiraResourcesCliTest = JiraCliScenario;
 
 // ---------------------------------------------------------------------------- jira_user
 
 std::string UserHcl(const std::string& name, const std::string& email,
                     const std::string& display_name, bool active, bool with_password) {
-  return std::string(kHeader) + R"(
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "u" {
   name         = )" + Quote(name) + R"(
   email        = )" + Quote(email) + R"(
@@ -103,8 +36,8 @@ TEST_P(JiraResourcesCliTest, User) {
   auto tf = NewCli();
   tf->WriteMainTf(UserHcl("carol", "carol@example.com", "Carol", true, true));
   CliResult r = tf->Apply();
-  ASSERT_EXIT_CODE(r, 0, "create");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after create must be empty");
+  TFJ_ASSERT_EXIT(r, 0, "create");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after create must be empty");
   auto created = Admin().GetUserByName("carol");
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->display_name, "Carol");
@@ -113,8 +46,8 @@ TEST_P(JiraResourcesCliTest, User) {
   // display_name, email and active change in place; the username is renamed in place too.
   tf->WriteMainTf(UserHcl("carol", "carol@corp.example.com", "Carol Jones", false, true));
   EXPECT_EQ(ActionsInPlan(*tf, "jira_user.u"), "update");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "in-place update");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after update must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "in-place update");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after update must be empty");
   auto updated = Admin().GetUserByName("carol");
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->key, key);
@@ -124,8 +57,8 @@ TEST_P(JiraResourcesCliTest, User) {
 
   tf->WriteMainTf(UserHcl("carol.jones", "carol@corp.example.com", "Carol Jones", false, true));
   EXPECT_EQ(ActionsInPlan(*tf, "jira_user.u"), "update");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "rename");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after rename must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "rename");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after rename must be empty");
   auto renamed = Admin().GetUserByName("carol.jones");
   ASSERT_TRUE(renamed.ok());
   EXPECT_EQ(renamed->key, key);
@@ -135,15 +68,15 @@ TEST_P(JiraResourcesCliTest, User) {
   jira::UserChanges changes;
   changes.display_name = "Changed by hand";
   ASSERT_TRUE(Admin().UpdateUser(key, changes).ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the display name was changed by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "repair the display name");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after repair must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the display name was changed by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "repair the display name");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after repair must be empty");
   EXPECT_EQ(Admin().GetUserByName("carol.jones")->display_name, "Carol Jones");
 
   ASSERT_TRUE(Admin().DeleteUser(key).ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the user was deleted by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "re-create the user");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after re-create must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the user was deleted by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "re-create the user");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after re-create must be empty");
   EXPECT_TRUE(UserExists("carol.jones"));
 
   // Import by username into a fresh state: Jira never returns the password, so the
@@ -151,16 +84,16 @@ TEST_P(JiraResourcesCliTest, User) {
   auto fresh = NewCli();
   fresh->WriteMainTf(UserHcl("carol.jones", "carol@corp.example.com", "Carol Jones", false, false));
   r = fresh->Import("jira_user.u", "carol.jones");
-  ASSERT_EXIT_CODE(r, 0, "import by username");
-  EXPECT_EXIT_CODE(fresh->Plan(), 0, "plan after import must be empty");
+  TFJ_ASSERT_EXIT(r, 0, "import by username");
+  TFJ_EXPECT_EXIT(fresh->Plan(), 0, "plan after import must be empty");
 
-  ASSERT_EXIT_CODE(tf->Destroy(), 0, "destroy");
+  TFJ_ASSERT_EXIT(tf->Destroy(), 0, "destroy");
   EXPECT_FALSE(UserExists("carol.jones"));
 
   auto bad = NewCli();
   bad->WriteMainTf(UserHcl("dave", "not an e-mail", "Dave", true, false));
   r = bad->Validate();
-  EXPECT_EXIT_CODE(r, 1, "validate with an invalid e-mail");
+  TFJ_EXPECT_EXIT(r, 1, "validate with an invalid e-mail");
   EXPECT_NE(r.out.find("Invalid e-mail address"), std::string::npos) << r.Describe();
   EXPECT_FALSE(UserExists("dave"));
 }
@@ -168,7 +101,7 @@ TEST_P(JiraResourcesCliTest, User) {
 // --------------------------------------------------------------------------- jira_group
 
 std::string GroupHcl(const std::string& name) {
-  return std::string(kHeader) + "resource \"jira_group\" \"g\" {\n  name = " + Quote(name) +
+  return std::string(kJiraHclHeader) + "resource \"jira_group\" \"g\" {\n  name = " + Quote(name) +
          "\n}\n";
 }
 
@@ -176,8 +109,8 @@ TEST_P(JiraResourcesCliTest, Group) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
   auto tf = NewCli();
   tf->WriteMainTf(GroupHcl("release-team"));
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "create");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after create must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "create");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after create must be empty");
   EXPECT_TRUE(GroupExists("release-team"));
 
   // Jira has no group rename: a new name replaces the group. The new name holds a space and
@@ -186,37 +119,37 @@ TEST_P(JiraResourcesCliTest, Group) {
   tf->WriteMainTf(GroupHcl(renamed));
   std::string actions = ActionsInPlan(*tf, "jira_group.g");
   EXPECT_TRUE(IsReplace(actions)) << actions;
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "replace");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after replace must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "replace");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after replace must be empty");
   EXPECT_FALSE(GroupExists("release-team"));
   EXPECT_TRUE(GroupExists(renamed));
 
   // Drift: an admin deletes the group.
   ASSERT_TRUE(Admin().DeleteGroup(renamed).ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the group was deleted by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "re-create the group");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after re-create must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the group was deleted by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "re-create the group");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after re-create must be empty");
   EXPECT_TRUE(GroupExists(renamed));
 
   auto fresh = NewCli();
   fresh->WriteMainTf(GroupHcl(renamed));
-  ASSERT_EXIT_CODE(fresh->Import("jira_group.g", renamed), 0, "import by name");
-  EXPECT_EXIT_CODE(fresh->Plan(), 0, "plan after import must be empty");
+  TFJ_ASSERT_EXIT(fresh->Import("jira_group.g", renamed), 0, "import by name");
+  TFJ_EXPECT_EXIT(fresh->Plan(), 0, "plan after import must be empty");
 
-  ASSERT_EXIT_CODE(tf->Destroy(), 0, "destroy");
+  TFJ_ASSERT_EXIT(tf->Destroy(), 0, "destroy");
   EXPECT_FALSE(GroupExists(renamed));
 
   auto bad = NewCli();
   bad->WriteMainTf(GroupHcl(""));
   CliResult r = bad->Validate();
-  EXPECT_EXIT_CODE(r, 1, "validate with an empty name");
+  TFJ_EXPECT_EXIT(r, 1, "validate with an empty name");
   EXPECT_NE(r.out.find("string length must be at least 1"), std::string::npos) << r.Describe();
 }
 
 // ---------------------------------------------------------------- jira_group_membership
 
 std::string MembershipHcl(const std::string& group, const std::string& username) {
-  return std::string(kHeader) + R"(
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "alice" {
   name  = "alice"
   email = "alice@example.com"
@@ -239,65 +172,65 @@ TEST_P(JiraResourcesCliTest, GroupMembership) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
   auto tf = NewCli();
   tf->WriteMainTf(MembershipHcl("team-one", "alice"));
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "create");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after create must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "create");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after create must be empty");
   EXPECT_TRUE(IsMember("team-one", "alice"));
 
   // Both group and username force replacement.
   tf->WriteMainTf(MembershipHcl("team-two", "alice"));
   std::string actions = ActionsInPlan(*tf, "jira_group_membership.m");
   EXPECT_TRUE(IsReplace(actions)) << actions;
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "replace (group)");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after replace must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "replace (group)");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after replace must be empty");
   EXPECT_FALSE(IsMember("team-one", "alice"));
   EXPECT_TRUE(IsMember("team-two", "alice"));
 
   tf->WriteMainTf(MembershipHcl("team-two", "bob"));
   actions = ActionsInPlan(*tf, "jira_group_membership.m");
   EXPECT_TRUE(IsReplace(actions)) << actions;
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "replace (username)");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after replace must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "replace (username)");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after replace must be empty");
   EXPECT_FALSE(IsMember("team-two", "alice"));
   EXPECT_TRUE(IsMember("team-two", "bob"));
 
   // Drift: an admin removes bob from the group.
   ASSERT_TRUE(Admin().RemoveUserFromGroup("team-two", "bob").ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the membership was removed by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "re-add the membership");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after repair must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the membership was removed by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "re-add the membership");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after repair must be empty");
   EXPECT_TRUE(IsMember("team-two", "bob"));
 
   // Import by the documented id "<group>/<username>".
   auto fresh = NewCli();
-  const std::string fresh_hcl = std::string(kHeader) + R"(
+  const std::string fresh_hcl = std::string(kJiraHclHeader) + R"(
 resource "jira_group_membership" "m" {
   group    = "team-two"
   username = "bob"
 }
 )";
   fresh->WriteMainTf(fresh_hcl);
-  ASSERT_EXIT_CODE(fresh->Import("jira_group_membership.m", "team-two/bob"), 0, "import");
-  EXPECT_EXIT_CODE(fresh->Plan(), 0, "plan after import must be empty");
+  TFJ_ASSERT_EXIT(fresh->Import("jira_group_membership.m", "team-two/bob"), 0, "import");
+  TFJ_EXPECT_EXIT(fresh->Plan(), 0, "plan after import must be empty");
 
-  ASSERT_EXIT_CODE(tf->Destroy(), 0, "destroy");
+  TFJ_ASSERT_EXIT(tf->Destroy(), 0, "destroy");
   EXPECT_FALSE(IsMember("team-two", "bob"));
   EXPECT_FALSE(GroupExists("team-two"));
   EXPECT_FALSE(UserExists("bob"));
 
   auto bad = NewCli();
-  bad->WriteMainTf(std::string(kHeader) + R"(
+  bad->WriteMainTf(std::string(kJiraHclHeader) + R"(
 resource "jira_group_membership" "m" {
   group    = "team-two"
   username = ""
 }
 )");
   CliResult r = bad->Validate();
-  EXPECT_EXIT_CODE(r, 1, "validate with an empty username");
+  TFJ_EXPECT_EXIT(r, 1, "validate with an empty username");
   EXPECT_NE(r.out.find("string length must be at least 1"), std::string::npos) << r.Describe();
   // An import id without the separator is refused with the documented format.
   bad->WriteMainTf(fresh_hcl);
   r = bad->Import("jira_group_membership.m", "no-separator");
-  EXPECT_EXIT_CODE(r, 1, "import with a malformed id");
+  TFJ_EXPECT_EXIT(r, 1, "import with a malformed id");
   EXPECT_NE(r.err.find("Invalid import id"), std::string::npos) << r.Describe();
 }
 
@@ -309,7 +242,7 @@ struct GrantSpec {
 
 std::string SchemeHcl(const std::string& name, const std::string& description,
                       const std::vector<GrantSpec>& grants) {
-  std::string hcl = std::string(kHeader) + R"(
+  std::string hcl = std::string(kJiraHclHeader) + R"(
 resource "jira_group" "g" { name = "auditors" }
 resource "jira_permission_scheme" "s" {
   name        = )" + Quote(name) + R"(
@@ -332,8 +265,8 @@ TEST_P(JiraResourcesCliTest, PermissionScheme) {
   const GrantSpec comment{"ADD_COMMENTS", "anyone", ""};
   auto tf = NewCli();
   tf->WriteMainTf(SchemeHcl("Audit", "Read-only access.", {browse, administer}));
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "create");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after create must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "create");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after create must be empty");
   auto schemes = SchemesNamed("Audit");
   ASSERT_EQ(schemes.size(), 1u);
   const int64_t id = schemes[0].id;
@@ -347,8 +280,8 @@ TEST_P(JiraResourcesCliTest, PermissionScheme) {
   // Name, description and grants change in place; the unchanged grant keeps its id.
   tf->WriteMainTf(SchemeHcl("Audit (2026)", "Read and comment.", {comment, browse}));
   EXPECT_EQ(ActionsInPlan(*tf, "jira_permission_scheme.s"), "update");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "in-place update");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after update must be empty");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "in-place update");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after update must be empty");
   auto updated = Admin().GetPermissionScheme(id);
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->name, "Audit (2026)");
@@ -364,22 +297,22 @@ TEST_P(JiraResourcesCliTest, PermissionScheme) {
 
   // Drift: an admin edits the description, then deletes the scheme.
   ASSERT_TRUE(Admin().UpdatePermissionScheme(id, "Audit (2026)", "Edited by hand").ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the description was changed by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "repair the description");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after repair must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the description was changed by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "repair the description");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after repair must be empty");
   EXPECT_EQ(Admin().GetPermissionScheme(id)->description, "Read and comment.");
 
   ASSERT_TRUE(Admin().DeletePermissionScheme(id).ok());
-  EXPECT_EXIT_CODE(tf->Plan(), 2, "plan after the scheme was deleted by hand");
-  ASSERT_EXIT_CODE(tf->Apply(), 0, "re-create the scheme");
-  EXPECT_EXIT_CODE(tf->Plan(), 0, "plan after re-create must be empty");
+  TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the scheme was deleted by hand");
+  TFJ_ASSERT_EXIT(tf->Apply(), 0, "re-create the scheme");
+  TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after re-create must be empty");
   schemes = SchemesNamed("Audit (2026)");
   ASSERT_EQ(schemes.size(), 1u);
   EXPECT_EQ(schemes[0].grants.size(), 2u);
 
   // Import by id into a fresh state (the group already exists there, so no depends_on).
   auto fresh = NewCli();
-  fresh->WriteMainTf(std::string(kHeader) + R"hcl(
+  fresh->WriteMainTf(std::string(kJiraHclHeader) + R"hcl(
 resource "jira_permission_scheme" "s" {
   name        = "Audit (2026)"
   description = "Read and comment."
@@ -395,10 +328,10 @@ resource "jira_permission_scheme" "s" {
 }
 )hcl");
   CliResult r = fresh->Import("jira_permission_scheme.s", std::to_string(schemes[0].id));
-  ASSERT_EXIT_CODE(r, 0, "import by id");
-  EXPECT_EXIT_CODE(fresh->Plan(), 0, "plan after import must be empty");
+  TFJ_ASSERT_EXIT(r, 0, "import by id");
+  TFJ_EXPECT_EXIT(fresh->Plan(), 0, "plan after import must be empty");
 
-  ASSERT_EXIT_CODE(tf->Destroy(), 0, "destroy");
+  TFJ_ASSERT_EXIT(tf->Destroy(), 0, "destroy");
   EXPECT_TRUE(SchemesNamed("Audit (2026)").empty());
   EXPECT_FALSE(Admin().GetPermissionScheme(schemes[0].id).ok());
   EXPECT_FALSE(GroupExists("auditors"));
@@ -407,7 +340,7 @@ resource "jira_permission_scheme" "s" {
   bad->WriteMainTf(SchemeHcl("Bad", "", {{"BROWSE_PROJECTS", "wizard", "merlin"},
                                          {"ADMINISTER_PROJECTS", "group", ""}}));
   r = bad->Validate();
-  EXPECT_EXIT_CODE(r, 1, "validate with an unknown holder_type and a missing parameter");
+  TFJ_EXPECT_EXIT(r, 1, "validate with an unknown holder_type and a missing parameter");
   EXPECT_NE(r.out.find("Unknown holder_type"), std::string::npos) << r.Describe();
   EXPECT_NE(r.out.find("Missing holder_parameter"), std::string::npos) << r.Describe();
   EXPECT_TRUE(SchemesNamed("Bad").empty());

@@ -8,15 +8,7 @@ namespace {
 
 class JiraVersionsTest : public JiraScenario {
  protected:
-  void StartJira(const std::string& version) {
-    emulator::Options options;
-    options.version = version;
-    options.seed = 7;
-    // Users created before Jira 8.4 got the lower-cased name as key.
-    const auto v = emulator::ParseVersion(version);
-    if (v.size() > 1 && v[0] == 8 && v[1] < 4) options.key_style = emulator::KeyStyle::kLegacy;
-    StartEmulator(options);
-  }
+  void StartJira(const std::string& version) { StartEmulator(VersionProfile(version)); }
   void Configure(Workspace& ws) {
     ws.SetResource("jira_user", "gitlab",
                    {{"name", S("gitlab")},
