@@ -108,6 +108,14 @@ struct Options {
   // Licensed seats per application key (jira-core, jira-software); absent = unlimited.
   std::map<std::string, int> seats;
   bool group_picker_honours_max_results = false;
+  // A Data Center cluster behind a load balancer (cluster.h): `nodes` > 1 spreads requests
+  // without an affinity cookie round-robin over the nodes, and a node sees other nodes'
+  // writes only `replication_delay` after them. 1 = a single server (no cookies set).
+  int nodes = 1;
+  std::chrono::milliseconds replication_delay{300};
+  // The balancer's own affinity cookie: "" routes on JSESSIONID's jvmRoute suffix; "ROUTEID"
+  // (Apache mod_proxy_balancer) or "AWSALB" (AWS Application Load Balancer) route on it.
+  std::string balancer_cookie;
   Faults faults;
   uint64_t seed = 1;                          // random fault decisions are deterministic
   std::string state_file;                     // persist everything here when set

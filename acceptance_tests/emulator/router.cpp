@@ -103,7 +103,10 @@ const std::vector<Router::Route>& Router::Routes() {
   return kRoutes;
 }
 
-Router::Router(Options options) : options_(std::move(options)) {
+Router::Router(Options options)
+    : options_(std::move(options)),
+      cluster_(options_.nodes, options_.replication_delay, options_.balancer_cookie,
+               options_.seed) {
   version_ = ParseVersion(options_.version);
   rng_.seed(options_.seed);
   store_ = Store::Seed(options_);
@@ -144,7 +147,15 @@ void Router::Persist() {
 
 nlohmann::json Router::Stats() const {
   std::lock_guard lock(mu_);
-  return {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+  nlohmann::json out = {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+  if (cluster_.active()) out["nodes"] = cluster_.Served();
+  return out;
+}
+
+void Router::Replicate() {
+  std::lock_guard lock(mu_);
+  cluster_.CatchUp();
+  stale_pending_ = false;
 }
 
 void Router::SetFaults(const Faults& faults) {
@@ -167,12 +178,14 @@ void Router::Reset() {
   fault_stats_.clear();
   total_ = 0;
   buckets_.clear();
+  cluster_.CatchUp();
   Persist();
 }
 
 void Router::WithStore(const std::function<void(Store&)>& f) {
   std::lock_guard lock(mu_);
   f(store_);
+  cluster_.CatchUp();  // arranged state is every node's
   Persist();
 }
 
@@ -234,7 +247,12 @@ Response Router::Handle(const Request& request) {
   }
   if (local.rfind("/_emulator/", 0) == 0) return HandleEmulator(request, local);
   std::lock_guard lock(mu_);
+  // The load balancer of a cluster picks the node first (cluster.h).
+  std::optional<Cluster::Route> route;
+  if (cluster_.active()) route = cluster_.Pick(request);
+  node_ = route ? route->node : 0;
   Response r = HandleRest(request, local, query);
+  if (route) cluster_.Decorate(*route, context.empty() ? "/" : context, &r);
   r.SetHeader("X-AREQUESTID", std::to_string(++request_seq_));
   if (!r.Header("Cache-Control")) r.SetHeader("Cache-Control", "no-cache, no-store, no-transform");
   return r;
@@ -455,7 +473,28 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
     }
   }
 
-  Response r = (this->*(route->handler))(c);
+  // A cluster node reads through its lagging cache; writes go to the shared database.
+  std::shared_ptr<const Store> view;
+  if (cluster_.active()) {
+    if (IsMutating(req.method)) {
+      cluster_.BeforeWrite(store_, Now());
+    } else {
+      view = cluster_.ViewOf(node_, Now());
+    }
+  }
+  Response r;
+  if (view) {
+    // Swapping moves the maps' nodes, so c.caller stays valid while the view is in place.
+    Store database = *view;
+    std::swap(store_, database);
+    r = (this->*(route->handler))(c);
+    std::swap(store_, database);
+  } else {
+    r = (this->*(route->handler))(c);
+  }
+  if (cluster_.active() && IsMutating(req.method) && r.status >= 200 && r.status < 300) {
+    cluster_.Committed(node_, store_, Now());
+  }
   if (IsMutating(req.method) && r.status >= 200 && r.status < 300) stale_pending_ = true;
   for (auto& [k, v] : rate_headers) r.SetHeader(k, v);
   if (IsMutating(req.method) && r.status >= 200 && r.status < 300) Persist();
@@ -482,6 +521,10 @@ std::optional<Response> Router::StaleNotFound(const Ctx& c, const Route& route) 
 
 Response Router::HandleEmulator(const Request& req, const std::string& path) {
   if (path == "/_emulator/stats" && req.method == "GET") return JsonResponse(200, Stats());
+  if (path == "/_emulator/replicate" && req.method == "POST") {
+    Replicate();
+    return EmptyResponse(204);
+  }
   if (path == "/_emulator/reset" && req.method == "POST") {
     Reset();
     return EmptyResponse(204);

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acceptance_tests/emulator/cluster.h"
 #include "acceptance_tests/emulator/http_message.h"
 #include "acceptance_tests/emulator/options.h"
 #include "acceptance_tests/emulator/store.h"
@@ -39,6 +40,9 @@ class Router {
   // Runs `f` on the store under the lock (tests use it to inspect or arrange state).
   void WithStore(const std::function<void(Store&)>& f);
   const Options& options() const { return options_; }
+  // Finishes every pending replication now: each cluster node sees the database's current
+  // state and no stale read is pending. For a test's observer, who reads "the database".
+  void Replicate();
 
  private:
   enum class AuthStyle { kAnonymous, kErrorCollection, kStatusEntity };
@@ -148,6 +152,8 @@ class Router {
   int64_t total_ = 0;
   int64_t request_seq_ = 0;
   bool stale_pending_ = false;  // a write happened; the next eligible GET reads "stale"
+  Cluster cluster_;             // --nodes; inactive with one node
+  int node_ = 0;                // the cluster node serving the current request
 };
 
 }  // namespace emulator
