@@ -70,7 +70,7 @@ struct Entry {
 // its WithCancellation views.
 struct Ledger {
   std::mutex mu;
-  milliseconds window;
+  milliseconds window{30000};
   // User key -> the user as the write answered it (nullopt: deleted); `exists_only` entries
   // expect the user to exist, whatever its fields.
   struct UserExpectation {
@@ -184,7 +184,12 @@ class ReadAfterWriteClient final : public Client {
       Record([&](Ledger& l, Clock::time_point now) {
         l.users_by_key[std::string(key)] = {{std::nullopt, false}, now};
         for (auto& [name, entry] : l.users_by_name) {
-          if (entry.value.user && entry.value.user->key == key) entry = {{std::nullopt, false}, now};
+          if (!entry.value.user || entry.value.user->key != key) continue;
+          entry = {{std::nullopt, false}, now};
+          // Its memberships went with it.
+          for (auto m = l.members.begin(); m != l.members.end();) {
+            m = m->first.second == name ? l.members.erase(m) : std::next(m);
+          }
         }
       });
     }
@@ -509,9 +514,8 @@ class ReadAfterWriteClient final : public Client {
         ++it;
         continue;
       }
-      if (r.ok() ? (groups.count(it->first.first) > 0) != it->second.value : it->second.value) {
-        stale = true;
-      }
+      // A user this process just put in or took out of a group exists.
+      if (!r.ok() || (groups.count(it->first.first) > 0) != it->second.value) stale = true;
       it = settle ? l.members.erase(it) : std::next(it);
     }
     return stale;
@@ -522,10 +526,10 @@ class ReadAfterWriteClient final : public Client {
     if (!r.ok() && !IsNotFound(r.error())) return false;
     bool stale = false;
     if (!r.ok()) {
-      // A group this process just added someone to cannot be missing.
+      // A group this process just added someone to (or removed someone from) exists.
       for (auto m = l.members.begin(); m != l.members.end();) {
         const bool ours = m->first.first == group;
-        if (ours && m->second.value) stale = true;
+        if (ours) stale = true;
         m = settle && ours ? l.members.erase(m) : std::next(m);
       }
     }
@@ -540,10 +544,10 @@ class ReadAfterWriteClient final : public Client {
   static bool CheckScheme(Ledger& l, int64_t id, const PermissionScheme* full, const Result<T>& r,
                           bool settle) {
     if (!r.ok() && !IsNotFound(r.error())) return false;
-    bool granted = false;  // a scheme this process just granted in cannot be missing
+    bool granted = false;  // a scheme this process just added or removed grants in exists
     for (auto g = l.grants.lower_bound({id, std::numeric_limits<int64_t>::min()});
          g != l.grants.end() && g->first.first == id;) {
-      granted = granted || g->second.value;
+      granted = true;
       g = settle && !r.ok() ? l.grants.erase(g) : std::next(g);
     }
     auto it = l.schemes.find(id);
@@ -590,8 +594,21 @@ class ReadAfterWriteClient final : public Client {
 std::shared_ptr<Client> WithReadAfterWrite(std::shared_ptr<Client> inner,
                                            ReadAfterWriteConfig config) {
   if (config.budget <= milliseconds::zero()) return inner;
-  auto ledger = std::make_shared<Ledger>();
-  ledger->window = config.window;
+  std::shared_ptr<Ledger> ledger;
+  if (config.shared_key.empty()) {
+    ledger = std::make_shared<Ledger>();
+  } else {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<Ledger>> ledgers;  // entries expire inside
+    std::lock_guard lock(mu);
+    auto& slot = ledgers[config.shared_key];
+    if (!slot) slot = std::make_shared<Ledger>();
+    ledger = slot;
+  }
+  {
+    std::lock_guard lock(ledger->mu);
+    ledger->window = config.window;
+  }
   return std::make_shared<ReadAfterWriteClient>(
       std::move(inner), std::make_shared<const ReadAfterWriteConfig>(std::move(config)),
       std::move(ledger), nullptr);
@@ -600,6 +617,7 @@ std::shared_ptr<Client> WithReadAfterWrite(std::shared_ptr<Client> inner,
 Result<std::shared_ptr<Client>> NewClient(ClientConfig config) {
   ReadAfterWriteConfig raw;
   raw.log = config.log;
+  raw.shared_key = config.base_url;
   auto client = NewBeastClient(std::move(config));
   if (!client.ok()) return client.error();
   return WithReadAfterWrite(std::move(client).value(), std::move(raw));

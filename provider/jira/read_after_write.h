@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "provider/jira/client.h"
@@ -34,6 +35,10 @@ struct ReadAfterWriteConfig {
   std::function<void(std::string_view)> log;
   // Called with each wait before it starts; the wait happens regardless. For tests.
   std::function<void(std::chrono::milliseconds)> on_wait;
+  // Clients with the same non-empty key share what they remember for the life of the process
+  // (NewClient: the Jira's base URL), so a provider configured again keeps its writes in
+  // mind. Empty: this client and its WithCancellation views only.
+  std::string shared_key;
 };
 
 // `inner` with read-after-write tolerance (returns `inner` itself when budget is zero).
