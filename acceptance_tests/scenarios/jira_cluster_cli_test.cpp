@@ -1,8 +1,10 @@
 // A Jira Data Center cluster (emulator --nodes 2) through the real terraform CLI, protocol 6
 // (dev_overrides: a provider process per command) and 5 (reattach: one provider process for
-// every command): apply, an empty plan, drift repaired and destroy, with the provider's debug
-// log captured and checked for the session cookie. Under reattach the one process keeps one
+// every command): the shipped GitLab walkthrough applied, an empty plan, drift repaired and
+// destroy, with the provider's debug log captured and checked for the session cookie. Under reattach the one process keeps one
 // node for all its commands. Skipped, with the reason, when terraform is not on PATH.
+#include <cstdlib>
+#include <filesystem>
 #include <regex>
 
 #include "acceptance_tests/harness/terraform_cli.h"
@@ -14,40 +16,18 @@ namespace {
 using tfj::harness::CliResult;
 using tfj::harness::TerraformCli;
 
-constexpr char kConfig[] = R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
+// The shipped walkthrough (examples/gitlab-integration), every .tf file of it.
+void CopyExample(const std::string& to) {
+  const char* env = std::getenv("TFJ_SOURCE_DIR");
+  const std::filesystem::path source =
+      std::filesystem::path(env != nullptr && *env != '\0' ? env : TFJ_DEFAULT_SOURCE_DIR) /
+      "examples" / "gitlab-integration";
+  for (const auto& entry : std::filesystem::directory_iterator(source)) {
+    if (entry.path().extension() != ".tf") continue;
+    std::filesystem::copy_file(entry.path(), std::filesystem::path(to) / entry.path().filename(),
+                               std::filesystem::copy_options::overwrite_existing);
   }
 }
-provider "jira" {}
-
-resource "jira_user" "gitlab" {
-  name         = "gitlab"
-  email        = "gitlab@example.com"
-  display_name = "GitLab integration"
-  password     = "GitLab-s3cret"
-}
-resource "jira_group" "developers" {
-  name = "gitlab-developers"
-}
-resource "jira_group_membership" "gitlab" {
-  group    = jira_group.developers.name
-  username = jira_user.gitlab.name
-}
-resource "jira_permission_scheme" "gitlab" {
-  name = "GitLab integration"
-  grant {
-    permission       = "ADMINISTER_PROJECTS"
-    holder_type      = "group"
-    holder_parameter = jira_group.developers.name
-  }
-}
-resource "jira_project_permission_scheme" "gl" {
-  project_key = "GL"
-  scheme_id   = jira_permission_scheme.gitlab.id
-}
-)";
 
 class JiraClusterCliTest : public JiraScenario {};
 
@@ -68,10 +48,12 @@ TEST_P(JiraClusterCliTest, OneRunOneNodeAndNoCookieInTheLog) {
   cli.env = {{"JIRA_URL", emu().url()},
              {"JIRA_USERNAME", "admin"},
              {"JIRA_PASSWORD", "admin"},
-             {"TF_LOG", "DEBUG"}};
+             {"TF_LOG", "DEBUG"},
+             {"TF_VAR_gitlab_password", "GitLab-s3cret"},
+             {"TF_VAR_jira_project_keys", "[\"GL\"]"}};
   TerraformCli tf(cli);
   TFJ_ASSERT_OK(tf.Setup());
-  tf.WriteMainTf(kConfig);
+  CopyExample(tf.dir());
 
   std::string logs;
   auto run = [&](CliResult r, int code, const std::string& step) {
@@ -85,6 +67,10 @@ TEST_P(JiraClusterCliTest, OneRunOneNodeAndNoCookieInTheLog) {
     EXPECT_EQ(emu().Stats()["nodes"].size(), 1u) << emu().Stats().dump();
   }
 
+  auto schemes = SchemesNamed("GitLab integration");
+  ASSERT_EQ(schemes.size(), 1u);
+  EXPECT_EQ(Admin().GetProjectPermissionScheme("GL")->id, schemes[0].id);
+
   ASSERT_TRUE(Admin().RemoveUserFromGroup("gitlab-developers", "gitlab").ok());
   run(tf.Plan(), 2, "plan after the membership was removed by hand");
   run(tf.Apply(), 0, "repair");
@@ -93,6 +79,7 @@ TEST_P(JiraClusterCliTest, OneRunOneNodeAndNoCookieInTheLog) {
   run(tf.Destroy(), 0, "destroy");
   EXPECT_FALSE(UserExists("gitlab"));
   EXPECT_TRUE(SchemesNamed("GitLab integration").empty());
+  EXPECT_EQ(Admin().GetProjectPermissionScheme("GL")->id, 0) << "GL back on its earlier scheme";
 
   if (tf.reattach()) logs += tf.ProviderStderr();
   // The debug log was captured (it shows the requests), and holds no session cookie.

@@ -75,8 +75,12 @@ class JiraScenario : public tfj::harness::ProtocolTest {
             {"max_retries", tf::Value::Int(8)}};
   }
 
-  // A workspace for the jira provider; started unless `start` is false.
+  // A workspace for the jira provider; started unless `start` is false. Against a lagging
+  // Jira it is a new run by another provider process, which may land on any node: as between
+  // two runs a person starts, replication has finished by then (within a run the cookie
+  // keeps the process on its node).
   std::unique_ptr<Workspace> NewWorkspace(bool start = true) {
+    if (lagging_) emulator_->router().Replicate();
     auto ws = std::make_unique<Workspace>(
         Options(tfj::harness::JiraProviderBinary(), "registry.terraform.io/tfjira/jira"));
     ws->SetProviderConfig(ProviderConfig());

@@ -64,6 +64,9 @@ template <class V>
 struct Entry {
   V value;
   Clock::time_point at;
+  // A read agreed with the write. A later contradiction is then either someone else's change
+  // or a node still lagging behind: it gets a brief second look, not the whole budget.
+  bool confirmed = false;
 };
 
 // What this process wrote and has not yet seen confirmed by a read. Shared by a client and
@@ -71,6 +74,8 @@ struct Entry {
 struct Ledger {
   std::mutex mu;
   milliseconds window{30000};
+  // Set by the last check when it contradicted a write no read had confirmed yet.
+  bool unconfirmed_contradicted = false;
   // User key -> the user as the write answered it (nullopt: deleted); `exists_only` entries
   // expect the user to exist, whatever its fields.
   struct UserExpectation {
@@ -101,6 +106,16 @@ struct Ledger {
     Expire(grants, now);
     Expire(members, now);
     Expire(project_schemes, now);
+  }
+  // Settles one entry after a read: forgotten when the read contradicts it and counts now,
+  // marked confirmed when the read agrees. Returns the next position.
+  template <class M>
+  typename M::iterator Judge(M& m, typename M::iterator it, bool contradicts, bool settle) {
+    if (contradicts && !it->second.confirmed) unconfirmed_contradicted = true;
+    if (!settle) return std::next(it);
+    if (contradicts) return m.erase(it);
+    it->second.confirmed = true;
+    return std::next(it);
   }
   bool Empty() const {
     return users_by_key.empty() && users_by_name.empty() && groups.empty() && schemes.empty() &&
@@ -150,7 +165,7 @@ class ReadAfterWriteClient final : public Client {
     return Read<User>(
         "user " + std::string(username), [&] { return inner_->GetUserByName(username, with_groups); },
         [&, name](Ledger& l, const Result<User>& r, bool settle) {
-          bool stale = CheckUser(l.users_by_name, name, r, settle);
+          bool stale = CheckUser(l, l.users_by_name, name, r, settle);
           return CheckUserGroups(l, r, name, with_groups, settle) || stale;
         });
   }
@@ -159,7 +174,7 @@ class ReadAfterWriteClient final : public Client {
     return Read<User>(
         "user key " + k, [&] { return inner_->GetUserByKey(key, with_groups); },
         [&, k](Ledger& l, const Result<User>& r, bool settle) {
-          bool stale = CheckUser(l.users_by_key, k, r, settle);
+          bool stale = CheckUser(l, l.users_by_key, k, r, settle);
           if (r.ok()) stale = CheckUserGroups(l, r, Fold(r->name), with_groups, settle) || stale;
           return stale;
         });
@@ -256,8 +271,9 @@ class ReadAfterWriteClient final : public Client {
             }
             // An inactive member is missing from a list without inactive users: not stale.
             const bool listed = names.count(it->first.second) > 0;
-            if (listed != it->second.value && (include_inactive || listed)) stale = true;
-            it = settle ? l.members.erase(it) : std::next(it);
+            const bool contradicts = listed != it->second.value && (include_inactive || listed);
+            stale = stale || contradicts;
+            it = l.Judge(l.members, it, contradicts, settle);
           }
           return stale;
         });
@@ -294,10 +310,14 @@ class ReadAfterWriteClient final : public Client {
           for (const auto& s : r.value()) ids.insert(s.id);
           bool stale = false;
           for (auto it = l.schemes.begin(); it != l.schemes.end();) {
-            if ((ids.count(it->first) > 0) != it->second.value.exists) stale = true;
-            // Only existence is settled by a list; fields are left for the scheme's own read.
-            const bool done = settle && !it->second.value.exists;
-            it = done ? l.schemes.erase(it) : std::next(it);
+            const bool contradicts = (ids.count(it->first) > 0) != it->second.value.exists;
+            stale = stale || contradicts;
+            // A list settles existence only; fields are left for the scheme's own read.
+            if (contradicts || !it->second.value.exists) {
+              it = l.Judge(l.schemes, it, contradicts, settle);
+            } else {
+              ++it;
+            }
           }
           return stale;
         });
@@ -379,7 +399,7 @@ class ReadAfterWriteClient final : public Client {
           if (it == l.grants.end()) return false;
           if (!r.ok() && !IsNotFound(r.error())) return false;
           const bool stale = r.ok() != it->second.value;
-          if (settle) l.grants.erase(it);
+          l.Judge(l.grants, it, stale, settle);
           return stale;
         });
   }
@@ -416,7 +436,7 @@ class ReadAfterWriteClient final : public Client {
           if (it == l.project_schemes.end()) return false;
           if (!r.ok() && !IsNotFound(r.error())) return false;
           const bool stale = !r.ok() || r->id != it->second.value;
-          if (settle) l.project_schemes.erase(it);
+          l.Judge(l.project_schemes, it, stale, settle);
           return stale;
         });
   }
@@ -443,12 +463,18 @@ class ReadAfterWriteClient final : public Client {
     for (int attempt = 1;; ++attempt) {
       Result<T> r = read();
       bool stale;
+      bool unconfirmed;
       {
         std::lock_guard lock(ledger_->mu);
+        ledger_->unconfirmed_contradicted = false;
         stale = check(*ledger_, r, false);
+        unconfirmed = ledger_->unconfirmed_contradicted;
       }
+      // Writes a read already confirmed get a brief second look (two retries): what contradicts
+      // them is more likely someone else's change than a lagging node.
+      const bool brief_look_over = !unconfirmed && attempt > 2;
       const auto spent = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-      if (!stale || spent + delay > config_->budget || Cancelled()) {
+      if (!stale || brief_look_over || spent + delay > config_->budget || Cancelled()) {
         std::lock_guard lock(ledger_->mu);
         check(*ledger_, r, true);
         if (stale && config_->log) {
@@ -479,7 +505,7 @@ class ReadAfterWriteClient final : public Client {
     }
   }
 
-  static bool CheckUser(std::map<std::string, Entry<Ledger::UserExpectation>>& m,
+  static bool CheckUser(Ledger& l, std::map<std::string, Entry<Ledger::UserExpectation>>& m,
                         const std::string& id, const Result<User>& r, bool settle) {
     auto it = m.find(id);
     if (it == m.end()) return false;
@@ -493,7 +519,7 @@ class ReadAfterWriteClient final : public Client {
     } else {
       stale = !e.exists_only && !SameUser(*e.user, r.value());
     }
-    if (settle) m.erase(it);
+    l.Judge(m, it, stale, settle);
     return stale;
   }
 
@@ -515,8 +541,9 @@ class ReadAfterWriteClient final : public Client {
         continue;
       }
       // A user this process just put in or took out of a group exists.
-      if (!r.ok() || (groups.count(it->first.first) > 0) != it->second.value) stale = true;
-      it = settle ? l.members.erase(it) : std::next(it);
+      const bool contradicts = !r.ok() || (groups.count(it->first.first) > 0) != it->second.value;
+      stale = stale || contradicts;
+      it = l.Judge(l.members, it, contradicts, settle);
     }
     return stale;
   }
@@ -528,16 +555,19 @@ class ReadAfterWriteClient final : public Client {
     if (!r.ok()) {
       // A group this process just added someone to (or removed someone from) exists.
       for (auto m = l.members.begin(); m != l.members.end();) {
-        const bool ours = m->first.first == group;
-        if (ours) stale = true;
-        m = settle && ours ? l.members.erase(m) : std::next(m);
+        if (m->first.first != group) {
+          ++m;
+          continue;
+        }
+        stale = true;
+        m = l.Judge(l.members, m, true, settle);
       }
     }
     auto it = l.groups.find(group);
     if (it == l.groups.end()) return stale;
-    stale = stale || r.ok() != it->second.value;
-    if (settle) l.groups.erase(it);
-    return stale;
+    const bool contradicts = r.ok() != it->second.value;
+    l.Judge(l.groups, it, contradicts, settle);
+    return stale || contradicts;
   }
 
   template <class T>
@@ -547,13 +577,17 @@ class ReadAfterWriteClient final : public Client {
     bool granted = false;  // a scheme this process just added or removed grants in exists
     for (auto g = l.grants.lower_bound({id, std::numeric_limits<int64_t>::min()});
          g != l.grants.end() && g->first.first == id;) {
+      if (r.ok()) {
+        ++g;  // CheckGrantIds compares them with the answer
+        continue;
+      }
       granted = true;
-      g = settle && !r.ok() ? l.grants.erase(g) : std::next(g);
+      g = l.Judge(l.grants, g, true, settle);
     }
     auto it = l.schemes.find(id);
     if (it == l.schemes.end()) return !r.ok() && granted;
     const SchemeExpectation& e = it->second.value;
-    bool stale = r.ok() != e.exists || (!r.ok() && granted);
+    bool stale = r.ok() != e.exists;
     if (!stale && full) {
       if (e.name && *e.name != full->name) stale = true;
       if (e.description && *e.description != full->description) stale = true;
@@ -566,8 +600,8 @@ class ReadAfterWriteClient final : public Client {
     }
     // A list of grants cannot confirm a name or description: those wait for the scheme's read.
     const bool confirmed_all = full || (!e.name && !e.description);
-    if (settle && (confirmed_all || stale || !e.exists)) l.schemes.erase(it);
-    return stale;
+    if (stale || confirmed_all || !e.exists) l.Judge(l.schemes, it, stale, settle);
+    return stale || (!r.ok() && granted);
   }
 
   static bool CheckGrantIds(Ledger& l, int64_t scheme, const std::vector<PermissionGrant>& grants,
@@ -577,8 +611,9 @@ class ReadAfterWriteClient final : public Client {
     bool stale = false;
     for (auto it = l.grants.lower_bound({scheme, std::numeric_limits<int64_t>::min()});
          it != l.grants.end() && it->first.first == scheme;) {
-      if ((ids.count(it->first.second) > 0) != it->second.value) stale = true;
-      it = settle ? l.grants.erase(it) : std::next(it);
+      const bool contradicts = (ids.count(it->first.second) > 0) != it->second.value;
+      stale = stale || contradicts;
+      it = l.Judge(l.grants, it, contradicts, settle);
     }
     return stale;
   }

@@ -7,8 +7,9 @@
 // is the second line: a Client decorator that remembers what this process wrote (created,
 // changed, deleted, added to or removed from a group, granted, assigned) and, when a read in
 // the next `window` contradicts it, reads again with a short backoff until it agrees or
-// `budget` is spent. Then the answer counts as it is. A read that agrees confirms the write,
-// which is then forgotten, so a later change made by someone else is seen at once.
+// `budget` is spent. Then the answer counts as it is. A read that agrees confirms the write;
+// when a later read contradicts a confirmed write, it gets only a brief second look (two quick
+// retries): someone else's change (drift) is then as likely as a lagging node.
 //
 // It decides only by Jira's state (a 404, the fields of an answer), never by message texts.
 // Reads the process made no write for go straight through, unchanged.
