@@ -83,7 +83,8 @@ std::string Usage() {
   --retry-after S             Retry-After seconds on injected 429/503 (default 1)
   --rate-limit CAP/REFILL     token bucket per user: capacity and tokens per second
   --rate-limit-interval S     the bucket refills in batches every S seconds (default 1)
-  --stale-reads               first GET of a user/group/scheme after a write answers 404
+  --stale-reads               first GET of a user/group/scheme after writes answers from the
+                              state before them (404 for what they created, old values)
   --nodes N                   play a Data Center cluster of N nodes (default 1) behind a
                               load balancer: requests without an affinity cookie go to the
                               nodes round-robin; a node answers with JSESSIONID=<id>.node<n>

@@ -22,8 +22,9 @@ struct Faults {
   int fail_next = 0;            // the next N matching requests get a fault for sure (cycling kinds)
   std::vector<std::string> methods;  // restrict random/next faults to these methods (empty = all)
   int retry_after_s = 1;        // Retry-After on injected 429s
-  // Data Center cache-replication lag: the first GET of a user, group or scheme after any
-  // successful write answers 404 as if another node had not seen the write yet.
+  // Data Center cache-replication lag: the first GET of a user, group or scheme after
+  // successful writes is answered as another node that has not seen them yet would: from the
+  // state before them (404 for what they created, the old value for what they changed).
   bool stale_reads = false;
   // Data Center rate limiting (token bucket per user). Off when capacity <= 0.
   int rate_limit_capacity = 0;
