@@ -3,6 +3,7 @@
 #include <string>
 
 #include "provider/core/log.h"
+#include "provider/jira/read_after_write.h"
 #include "resources/all.h"
 #include "resources/jira_access.h"
 
@@ -164,7 +165,7 @@ std::unique_ptr<tf::Provider> NewProviderWith(ClientFactory factory, EnvLookup e
 
 std::unique_ptr<tf::Provider> NewProvider() {
   return NewProviderWith(
-      [](const jira::ClientConfig& c) { return jira::NewBeastClient(c); }, ProcessEnvironment());
+      [](const jira::ClientConfig& c) { return jira::NewClient(c); }, ProcessEnvironment());
 }
 
 }  // namespace tfjira

@@ -83,7 +83,17 @@ std::string Usage() {
   --retry-after S             Retry-After seconds on injected 429/503 (default 1)
   --rate-limit CAP/REFILL     token bucket per user: capacity and tokens per second
   --rate-limit-interval S     the bucket refills in batches every S seconds (default 1)
-  --stale-reads               first GET of a user/group/scheme after a write answers 404
+  --stale-reads               first GET of a user/group/scheme after writes answers from the
+                              state before them (404 for what they created, old values)
+  --nodes N                   play a Data Center cluster of N nodes (default 1) behind a
+                              load balancer: requests without an affinity cookie go to the
+                              nodes round-robin; a node answers with JSESSIONID=<id>.node<n>
+                              (Path = context path, HttpOnly) and X-ANODEID, and a request
+                              carrying a node's cookie goes to that node
+  --replication-delay MS      a node sees other nodes' writes MS ms after them (default 300;
+                              Jira 7.9+ replicates caches asynchronously)
+  --balancer-cookie NAME      the balancer routes on its own cookie instead of JSESSIONID:
+                              ROUTEID (Apache, ".node<n>") or AWSALB (AWS ALB, opaque)
   --seed N                    seed of the fault random generator (default 1)
   --threads N                 worker threads (default 4)
   --body-limit BYTES          largest accepted request body (default 1048576; more = 413)
@@ -115,6 +125,7 @@ std::string Usage() {
                               unlimited by default (repeatable)
   --help                      this text
 Run-time control (no auth): GET /_emulator/stats, GET|POST /_emulator/faults, POST /_emulator/reset
+  POST /_emulator/replicate   finish every pending replication (cluster and --stale-reads)
   POST /_emulator/user-language {"username":NAME,"language":"de"|"en"|null}
   POST /_emulator/nest, POST /_emulator/unnest {"child":GROUP,"parent":GROUP}
   POST /_emulator/seats {"application":APP,"seats":N|null}
@@ -330,6 +341,18 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
       o->faults.rate_limit_interval_s = static_cast<int>(n);
     } else if (flag == "--stale-reads") {
       o->faults.stale_reads = true;
+    } else if (flag == "--nodes") {
+      if (!need()) return CliResult::kError;
+      if (!ParseInt(value, 1, 64, &n)) return bad("expected 1..64");
+      o->nodes = static_cast<int>(n);
+    } else if (flag == "--replication-delay") {
+      if (!need()) return CliResult::kError;
+      if (!ParseInt(value, 0, 600000, &n)) return bad("expected milliseconds");
+      o->replication_delay = std::chrono::milliseconds(n);
+    } else if (flag == "--balancer-cookie") {
+      if (!need()) return CliResult::kError;
+      if (value != "ROUTEID" && value != "AWSALB") return bad("expected ROUTEID or AWSALB");
+      o->balancer_cookie = value;
     } else if (flag == "--seed") {
       if (!need()) return CliResult::kError;
       if (!ParseInt(value, 0, INT64_MAX, &n)) return bad("expected a number");

@@ -22,8 +22,9 @@ struct Faults {
   int fail_next = 0;            // the next N matching requests get a fault for sure (cycling kinds)
   std::vector<std::string> methods;  // restrict random/next faults to these methods (empty = all)
   int retry_after_s = 1;        // Retry-After on injected 429s
-  // Data Center cache-replication lag: the first GET of a user, group or scheme after any
-  // successful write answers 404 as if another node had not seen the write yet.
+  // Data Center cache-replication lag: the first GET of a user, group or scheme after
+  // successful writes is answered as another node that has not seen them yet would: from the
+  // state before them (404 for what they created, the old value for what they changed).
   bool stale_reads = false;
   // Data Center rate limiting (token bucket per user). Off when capacity <= 0.
   int rate_limit_capacity = 0;
@@ -108,6 +109,14 @@ struct Options {
   // Licensed seats per application key (jira-core, jira-software); absent = unlimited.
   std::map<std::string, int> seats;
   bool group_picker_honours_max_results = false;
+  // A Data Center cluster behind a load balancer (cluster.h): `nodes` > 1 spreads requests
+  // without an affinity cookie round-robin over the nodes, and a node sees other nodes'
+  // writes only `replication_delay` after them. 1 = a single server (no cookies set).
+  int nodes = 1;
+  std::chrono::milliseconds replication_delay{300};
+  // The balancer's own affinity cookie: "" routes on JSESSIONID's jvmRoute suffix; "ROUTEID"
+  // (Apache mod_proxy_balancer) or "AWSALB" (AWS Application Load Balancer) route on it.
+  std::string balancer_cookie;
   Faults faults;
   uint64_t seed = 1;                          // random fault decisions are deterministic
   std::string state_file;                     // persist everything here when set

@@ -104,7 +104,10 @@ const std::vector<Router::Route>& Router::Routes() {
   return kRoutes;
 }
 
-Router::Router(Options options) : options_(std::move(options)) {
+Router::Router(Options options)
+    : options_(std::move(options)),
+      cluster_(options_.nodes, options_.replication_delay, options_.balancer_cookie,
+               options_.seed) {
   version_ = ParseVersion(options_.version);
   rng_.seed(options_.seed);
   store_ = Store::Seed(options_);
@@ -145,7 +148,16 @@ void Router::Persist() {
 
 nlohmann::json Router::Stats() const {
   std::lock_guard lock(mu_);
-  return {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+  nlohmann::json out = {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+  if (cluster_.active()) out["nodes"] = cluster_.Served();
+  return out;
+}
+
+void Router::Replicate() {
+  std::lock_guard lock(mu_);
+  cluster_.CatchUp();
+  stale_pending_ = false;
+  stale_before_.reset();
 }
 
 void Router::SetFaults(const Faults& faults) {
@@ -153,6 +165,7 @@ void Router::SetFaults(const Faults& faults) {
   options_.faults = faults;
   fault_cursor_ = 0;
   stale_pending_ = false;
+  stale_before_.reset();
   buckets_.clear();
 }
 
@@ -168,12 +181,14 @@ void Router::Reset() {
   fault_stats_.clear();
   total_ = 0;
   buckets_.clear();
+  cluster_.CatchUp();
   Persist();
 }
 
 void Router::WithStore(const std::function<void(Store&)>& f) {
   std::lock_guard lock(mu_);
   f(store_);
+  cluster_.CatchUp();  // arranged state is every node's
   Persist();
 }
 
@@ -235,7 +250,12 @@ Response Router::Handle(const Request& request) {
   }
   if (local.rfind("/_emulator/", 0) == 0) return HandleEmulator(request, local);
   std::lock_guard lock(mu_);
+  // The load balancer of a cluster picks the node first (cluster.h).
+  std::optional<Cluster::Route> route;
+  if (cluster_.active()) route = cluster_.Pick(request);
+  node_ = route ? route->node : 0;
   Response r = HandleRest(request, local, query);
+  if (route) cluster_.Decorate(*route, context.empty() ? "/" : context, &r);
   r.SetHeader("X-AREQUESTID", std::to_string(++request_seq_));
   if (!r.Header("Cache-Control")) r.SetHeader("Cache-Control", "no-cache, no-store, no-transform");
   return r;
@@ -448,15 +468,41 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
     }
   }
 
-  if (options_.faults.stale_reads && stale_pending_ && req.method == "GET") {
-    if (auto stale = StaleNotFound(c, *route)) {
-      stale_pending_ = false;
-      ++fault_stats_["stale"];
-      return decorate(std::move(*stale));
+  // A cluster node reads through its lagging cache; writes go to the shared database.
+  std::shared_ptr<const Store> view;
+  if (cluster_.active()) {
+    if (IsMutating(req.method)) {
+      cluster_.BeforeWrite(store_, Now());
+    } else {
+      view = cluster_.ViewOf(node_, Now());
     }
   }
-
-  Response r = (this->*(route->handler))(c);
+  // --stale-reads: the first read of a user, group or scheme after writes is answered by a
+  // node that has not seen them yet, from the state before them (cluster.h cites the
+  // asynchronous cache replication this plays): 404 for what they created, the old value
+  // for what they changed, while what existed before reads as it was.
+  if (options_.faults.stale_reads && req.method == "GET" && stale_pending_ && stale_before_ &&
+      StaleEligible(*route)) {
+    view = std::move(stale_before_);
+    stale_pending_ = false;
+    ++fault_stats_["stale"];
+  }
+  if (options_.faults.stale_reads && IsMutating(req.method) && !stale_pending_) {
+    stale_before_ = std::make_shared<const Store>(store_);
+  }
+  Response r;
+  if (view) {
+    // Swapping moves the maps' nodes, so c.caller stays valid while the view is in place.
+    Store database = *view;
+    std::swap(store_, database);
+    r = (this->*(route->handler))(c);
+    std::swap(store_, database);
+  } else {
+    r = (this->*(route->handler))(c);
+  }
+  if (cluster_.active() && IsMutating(req.method) && r.status >= 200 && r.status < 300) {
+    cluster_.Committed(node_, store_, Now());
+  }
   if (IsMutating(req.method) && r.status >= 200 && r.status < 300) stale_pending_ = true;
   for (auto& [k, v] : rate_headers) r.SetHeader(k, v);
   if (IsMutating(req.method) && r.status >= 200 && r.status < 300) Persist();
@@ -466,23 +512,18 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
   return decorate(std::move(r));
 }
 
-std::optional<Response> Router::StaleNotFound(const Ctx& c, const Route& route) {
-  if (route.handler == &Router::GetUser) {
-    std::string who = c.Param("username").empty() ? c.Param("key") : c.Param("username");
-    return ErrorCollection(404, {c.T("user.not.found", {who})});
-  }
-  if (route.handler == &Router::GroupMembers || route.handler == &Router::GetGroup) {
-    return ErrorCollection(404, {c.T("group.not.found", {c.Param("groupname")})});
-  }
-  if (route.handler == &Router::GetScheme || route.handler == &Router::ListGrants ||
-      route.handler == &Router::GetGrant) {
-    return ErrorCollection(404, {c.T("scheme.not.found", {c.params[0]})});
-  }
-  return std::nullopt;
+bool Router::StaleEligible(const Route& route) {
+  return route.handler == &Router::GetUser || route.handler == &Router::GroupMembers ||
+         route.handler == &Router::GetGroup || route.handler == &Router::GetScheme ||
+         route.handler == &Router::ListGrants || route.handler == &Router::GetGrant;
 }
 
 Response Router::HandleEmulator(const Request& req, const std::string& path) {
   if (path == "/_emulator/stats" && req.method == "GET") return JsonResponse(200, Stats());
+  if (path == "/_emulator/replicate" && req.method == "POST") {
+    Replicate();
+    return EmptyResponse(204);
+  }
   if (path == "/_emulator/reset" && req.method == "POST") {
     Reset();
     return EmptyResponse(204);

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acceptance_tests/emulator/cluster.h"
 #include "acceptance_tests/emulator/http_message.h"
 #include "acceptance_tests/emulator/options.h"
 #include "acceptance_tests/emulator/store.h"
@@ -39,6 +40,9 @@ class Router {
   // Runs `f` on the store under the lock (tests use it to inspect or arrange state).
   void WithStore(const std::function<void(Store&)>& f);
   const Options& options() const { return options_; }
+  // Finishes every pending replication now: each cluster node sees the database's current
+  // state and no stale read is pending. For a test's observer, who reads "the database".
+  void Replicate();
 
  private:
   enum class AuthStyle { kAnonymous, kErrorCollection, kStatusEntity };
@@ -64,8 +68,8 @@ class Router {
   // Returns the injected fault kind for this request, or "" for none.
   std::string PickFault(const std::string& method);
   void Persist();
-  // The 404 a lagging node would give for this GET, or nullopt if the route has no such read.
-  std::optional<Response> StaleNotFound(const Ctx& c, const Route& route);
+  // Whether --stale-reads plays this GET on a lagging node (reads of users, groups, schemes).
+  static bool StaleEligible(const Route& route);
 
   // ---- handlers (router_*.cpp)
   Response ServerInfo(Ctx& c);
@@ -149,6 +153,9 @@ class Router {
   int64_t total_ = 0;
   int64_t request_seq_ = 0;
   bool stale_pending_ = false;  // a write happened; the next eligible GET reads "stale"
+  std::shared_ptr<const Store> stale_before_;  // the state before the pending writes
+  Cluster cluster_;             // --nodes; inactive with one node
+  int node_ = 0;                // the cluster node serving the current request
 };
 
 }  // namespace emulator

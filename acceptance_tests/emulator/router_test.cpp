@@ -174,6 +174,28 @@ TEST_F(RouterTest, StaleReadAfterWriteAnswers404Once) {
   EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
 }
 
+TEST_F(RouterTest, StaleReadAnswersFromTheStateBeforeTheWrites) {
+  CreateGroup("older");
+  CreateUser("carol");
+  Faults f;
+  f.stale_reads = true;
+  router_->SetFaults(f);
+  // What existed before the writes reads as it was; what they changed reads old.
+  Response renamed =
+      Call("PUT", "/rest/api/2/user?username=carol", {{"displayName", "Carol New"}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  CreateGroup("newer");  // a second pending write: the lagging node has seen neither
+  Response old = Get("/rest/api/2/user?username=carol");
+  ASSERT_EQ(old.status, 200);
+  EXPECT_EQ(Json(old)["displayName"], "User carol");
+  EXPECT_EQ(Get("/rest/api/2/user?username=carol").status, 200);
+  EXPECT_EQ(Json(Get("/rest/api/2/user?username=carol"))["displayName"], "Carol New");
+  CreateGroup("newest");
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=older").status, 200);  // stale, but existed
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=newest").status, 200);
+  EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
+}
+
 TEST_F(RouterTest, LatencyIsReportedToTheSocketLayer) {
   Faults f;
   f.latency_ms = 25;

@@ -106,7 +106,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (r.delivery != Delivery::kSend) return Abort();  // injected drop / lost response
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::server, "jira-emulator");
-    for (const auto& [name, value] : r.headers) res.set(name, value);
+    // insert, not set: a response may carry several Set-Cookie fields (RFC 6265 section 3).
+    for (const auto& [name, value] : r.headers) res.insert(name, value);
     res.body() = r.body;
     res.keep_alive(keep_alive);
     res.prepare_payload();

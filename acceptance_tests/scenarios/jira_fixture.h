@@ -5,13 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "acceptance_tests/emulator/cli.h"
 #include "acceptance_tests/emulator/server.h"
 #include "acceptance_tests/harness/testing.h"
+#include "acceptance_tests/scenarios/observer_client.h"
 #include "provider/jira/client.h"
 
 namespace tfjira::scenarios {
@@ -41,11 +45,36 @@ class JiraScenario : public tfj::harness::ProtocolTest {
     if (emulator_) emulator_->Stop();
   }
 
+  // Starts the emulator with `options` plus the run's flags (RunFlags).
   void StartEmulator(emulator::Options options) {
     if (emulator_) emulator_->Stop();
+    ApplyRunFlags(&options);
+    lagging_ = options.nodes > 1 || options.faults.stale_reads;
+    run_stale_reads_ = options.faults.stale_reads;
     emulator_ = std::make_unique<emulator::Server>(std::move(options));
     emulator_->Start();
     admin_.reset();
+  }
+  // Emulator flags every scenario of this run plays against, from TFJ_EMULATOR_FLAGS (e.g.
+  // "--nodes 2" or "--stale-reads"): ctest runs the same scenarios again under each, so a
+  // lagging Data Center is met by every resource without copies of the scenarios.
+  static std::vector<std::string> RunFlags() {
+    std::vector<std::string> out;
+    const char* env = std::getenv("TFJ_EMULATOR_FLAGS");
+    std::istringstream in(env ? env : "");
+    for (std::string word; in >> word;) out.push_back(word);
+    return out;
+  }
+  static void ApplyRunFlags(emulator::Options* options) {
+    std::string error;
+    if (emulator::ParseCommandLine(RunFlags(), options, &error) != emulator::CliResult::kRun) {
+      ADD_FAILURE() << "TFJ_EMULATOR_FLAGS: " << error;
+    }
+  }
+  // Injects `faults`, keeping the run's --stale-reads.
+  void SetFaults(emulator::Faults faults) {
+    faults.stale_reads = faults.stale_reads || run_stale_reads_;
+    emu().SetFaults(faults);
   }
   emulator::Server& emu() { return *emulator_; }
 
@@ -58,8 +87,12 @@ class JiraScenario : public tfj::harness::ProtocolTest {
             {"max_retries", tf::Value::Int(8)}};
   }
 
-  // A workspace for the jira provider; started unless `start` is false.
+  // A workspace for the jira provider; started unless `start` is false. Against a lagging
+  // Jira it is a new run by another provider process, which may land on any node: as between
+  // two runs a person starts, replication has finished by then (within a run the cookie
+  // keeps the process on its node).
   std::unique_ptr<Workspace> NewWorkspace(bool start = true) {
+    if (lagging_) emulator_->router().Replicate();
     auto ws = std::make_unique<Workspace>(
         Options(tfj::harness::JiraProviderBinary(), "registry.terraform.io/tfjira/jira"));
     ws->SetProviderConfig(ProviderConfig());
@@ -81,6 +114,11 @@ class JiraScenario : public tfj::harness::ProtocolTest {
       auto client = jira::NewBeastClient(c);
       EXPECT_TRUE(client.ok());
       admin_ = client.value();
+      // Against a lagging Jira the administrator reads and writes "the database": every node
+      // sees the checks' and the drift's state at once; only the provider meets the lag.
+      if (lagging_) {
+        admin_ = std::make_shared<ObserverClient>(admin_, [this] { emulator_->router().Replicate(); });
+      }
     }
     return *admin_;
   }
@@ -152,6 +190,8 @@ class JiraScenario : public tfj::harness::ProtocolTest {
 
   std::unique_ptr<emulator::Server> emulator_;
   std::shared_ptr<jira::Client> admin_;
+  bool lagging_ = false;          // a cluster or --stale-reads: the admin observes settled
+  bool run_stale_reads_ = false;  // the run's --stale-reads, kept across SetFaults
 };
 
 // The planned action of `address` in the workspace's last plan, or "absent".

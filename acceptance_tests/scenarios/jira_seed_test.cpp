@@ -105,14 +105,14 @@ TEST_P(JiraSeedTest, SurvivesTwentyPercentFaults) {
     faults.fault_rate = 0.2;
     faults.kinds = {"429", "503", "drop", "lost"};
     faults.retry_after_s = 0;
-    emu().SetFaults(faults);
+    SetFaults(faults);
     TFJ_ASSERT_OK(ws->Start());
     Configure(*ws);
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
     nlohmann::json stats = emu().Stats();
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     int64_t injected = 0;
     for (const auto& [kind, n] : stats["faults"].items()) injected += n.get<int64_t>();
     EXPECT_GT(injected, 0) << stats.dump();
@@ -121,9 +121,9 @@ TEST_P(JiraSeedTest, SurvivesTwentyPercentFaults) {
     ExpectJiraMatchesState(*ws);
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
-    emu().SetFaults(faults);
+    SetFaults(faults);
     TFJ_ASSERT_OK(ws->Destroy());
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     ExpectNothingLeft();
   }
 }

@@ -121,7 +121,7 @@ Result<std::shared_ptr<Client>> NewBeastClient(ClientConfig config) {
   }
   const std::string identity = RateLimitKey(*url, config);
   transport.rate_limiter = RateLimiter::Shared(identity);
-  transport.cookie_jar = CookieJar::Shared(identity, url->host, url->tls);
+  if (config.keep_cookies) transport.cookie_jar = CookieJar::Shared(identity, url->host, url->tls);
   auto pool = ConnectionPool::Create(std::move(transport));
   if (!pool.ok()) return pool.error();
   auto shared_config = std::make_shared<const ClientConfig>(std::move(config));

@@ -29,6 +29,9 @@ struct ClientConfig {
   std::chrono::milliseconds retry_max_delay{30000};
   size_t max_idle_connections = 10;
   std::string user_agent = "terraform-provider-jira";
+  // Keep the cookies Jira or its load balancer set and send them back (session affinity to one
+  // Data Center node). Only tests turn it off, to play a client behind a balancer without it.
+  bool keep_cookies = true;
   // Debug log sink (method, path, status, timing). Never receives credentials or bodies
   // that carry passwords.
   std::function<void(std::string_view)> log;
