@@ -304,6 +304,7 @@ def plugin_env():
         "handshake": (5, "1|6|unix|/tmp/tfj-plugin-abc/plugin.sock|grpc|" +
                       base64.b64encode(bytes(range(80))).decode().rstrip("=")),
         "handshake-plain": (5, "1|5|tcp|127.0.0.1:10000|grpc|"),
+        "socket-group": (6, "4294967294"),
     }
     for name, (sel, value) in seeds.items():
         write("plugin_env_fuzzer", name, bytes([sel]) + value.encode())
