@@ -1,7 +1,7 @@
 # terraform-provider-jira — developer entry points.
 #   make deps     install the Debian packages the build needs (idempotent; run as root or with sudo)
 #   make build    configure and build everything into build/ (binaries in build/bin/)
-#   make test     deps + build + every test through ctest
+#   make test     deps + build + every test through ctest, then the fuzz smoke (fuzz/run.sh --smoke)
 #   make demo     the GitLab-integration walkthrough against the bundled Jira emulator
 #   make bench    build and run the benchmarks, which print figures
 #   make install  put the binary where Terraform's implied local mirror finds it
@@ -46,8 +46,10 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The fuzz smoke (label fuzz) runs last and alone: it builds the fuzz tree with clang first.
 test: deps build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 -LE fuzz
+	cd $(BUILD_DIR) && JOBS=$(JOBS) ctest --output-on-failure -L fuzz --no-tests=error
 
 unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit

@@ -1,6 +1,6 @@
 // Fuzzes what the Jira client makes of Jira's answers: the JSON readers of json_model.h for
 // every body it reads (server info, users, user lists, member pages, schemes, scheme lists,
-// grants, permissions, group picker) and ErrorFromResponse (error_parse.h) for error answers
+// grants, permissions, group picker, projects and project lists) and ErrorFromResponse (error_parse.h) for error answers
 // of every shape.
 //
 // Input: byte 0 picks the reader (high bit set: an error answer), byte 1 is spare for
@@ -19,6 +19,7 @@
 
 #include "provider/jira/error_parse.h"
 #include "provider/jira/json_model.h"
+#include "provider/jira/project_json.h"
 #include "provider/text/unicode.h"
 
 namespace {
@@ -38,7 +39,7 @@ void ReadGrantList(const json& j) {
 }
 
 void Read(uint8_t which, const json& j) {
-  switch (which % 9) {
+  switch (which % 11) {
     case 0: (void)jira::ServerInfoFromJson(j); break;
     case 1: (void)jira::UserFromJson(j); break;
     case 2: (void)jira::UsersFromJson(j); break;
@@ -47,7 +48,9 @@ void Read(uint8_t which, const json& j) {
     case 5: (void)jira::SchemeFromJson(j); break;
     case 6: (void)jira::PermissionsFromJson(j); break;
     case 7: (void)jira::PickedGroupsFromJson(j); break;
-    default: ReadSchemeList(j); ReadGrantList(j); break;
+    case 8: ReadSchemeList(j); ReadGrantList(j); break;
+    case 9: (void)jira::ProjectFromJson(j); break;
+    default: (void)jira::ProjectsFromJson(j); break;
   }
 }
 

@@ -90,11 +90,21 @@ def write(fuzzer, name, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
+def registered(kind):
+    """Docs pages of the registered resources or data sources, in resources/all.cpp's order
+    (NewGroupMembersResource -> resources/group_members.md)."""
+    with open(os.path.join(ROOT, "resources", "all.cpp"), encoding="utf-8") as f:
+        src = f.read()
+    suffix, folder = ("Resource", "resources") if kind == "resources" else ("DataSource", "data-sources")
+    body = src[src.index("All%s()" % ("Resources" if kind == "resources" else "DataSources")):]
+    body = body[:body.index("}")]
+    names = re.findall(r"New(\w+?)%s\b" % suffix, body)
+    return ["%s/%s.md" % (folder, re.sub(r"(?<!^)([A-Z])", r"_\1", n).lower()) for n in names]
+
+
 def dynamic_value_seeds():
     # Schema order as the fuzzer builds it: provider, resources, data sources (resources/all.cpp).
-    docs = ["index.md"] + ["resources/jira_%s.md" % r for r in
-                           ("user", "group", "group_membership", "permission_scheme")] + \
-           ["data-sources/jira_%s.md" % d for d in ("user", "group", "permission_scheme")]
+    docs = ["index.md"] + registered("resources") + registered("data-sources")
     for i, doc in enumerate(docs):
         attrs, nested = doc_schema(os.path.join(ROOT, "docs", doc))
         full = {k: sample(k, v, nested) for k, v in attrs.items()}
@@ -133,6 +143,10 @@ def jira_response():
                                      "expand": "group"}, "permission": "BROWSE_PROJECTS"}
     scheme = {"id": 10000, "name": "Default Permission Scheme", "description": "d",
               "permissions": [grant]}
+    project = {"expand": "description,lead", "self": "http://jira/rest/api/2/project/10000",
+               "id": "10000", "key": "TEST", "name": "Test", "description": "d",
+               "lead": {"name": "admin", "key": "JIRAUSER10000"}, "projectTypeKey": "software",
+               "projectCategory": {"id": "10100", "name": "Internal"}}
     bodies = [
         {"baseUrl": "http://jira", "version": "9.12.2", "versionNumbers": [9, 12, 2],
          "deploymentType": "Server", "buildNumber": 9120002, "serverTitle": "Jira"},
@@ -148,6 +162,9 @@ def jira_response():
         {"header": "Showing 1 of 1 matching groups", "total": 1,
          "groups": [{"name": "jira-users", "html": "<b>jira</b>-users", "labels": []}]},
         {"permissionSchemes": [scheme], "permissions": [grant]},
+        project,
+        [project, {"id": 10001, "key": "OPS", "name": "Ops", "projectTypeKey": "business",
+                   "lead": {"name": "bob"}}],
     ]
     for i, b in enumerate(bodies):
         write("jira_response_fuzzer", "reader-%d" % i, bytes([i, 0]) + json.dumps(b).encode())
@@ -220,8 +237,55 @@ def emulator_request():
                    "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
                    "d\r\n{\"name\":\"zz\"}\r\n0\r\n\r\n" % admin,
     }
+    seeds.update({
+        "latest-myself": req("GET", "/rest/api/latest/myself"),
+        "wrong-method": req("PATCH", "/rest/api/2/user?username=alice"),
+        "unknown-route": req("GET", "/rest/api/2/issue/TEST-1"),
+        "roles": req("GET", "/rest/api/2/applicationrole"),
+        "role": req("GET", "/rest/api/2/applicationrole/jira-software"),
+        "add-application": req("POST", "/rest/api/2/user/application?username=alice"
+                               "&applicationKey=jira-software"),
+        "remove-application": req("DELETE", "/rest/api/2/user/application?username=alice"
+                                  "&applicationKey=jira-software"),
+        "projects": req("GET", "/rest/api/2/project?expand=lead,description"),
+        "get-project": req("GET", "/rest/api/2/project/TEST"),
+        "create-project": req("POST", "/rest/api/2/project", {
+            "key": "NEW", "name": "New", "projectTypeKey": "software", "lead": "admin",
+            "permissionScheme": 0}),
+        "delete-project": req("DELETE", "/rest/api/2/project/TEST"),
+        "members-page": req("GET", "/rest/api/2/group/member?groupname=jira-administrators"
+                            "&startAt=1&maxResults=1"),
+        "get-faults": req("GET", "/_emulator/faults", auth=None),
+        "reset": req("POST", "/_emulator/reset", auth=None),
+        "user-language": req("POST", "/_emulator/user-language",
+                             {"username": "alice", "language": "de"}, auth=None),
+        "nest": req("POST", "/_emulator/nest", {"child": "developers", "parent": "jira-users"},
+                    auth=None),
+        "unnest": req("POST", "/_emulator/unnest", {"child": "developers", "parent": "jira-users"},
+                      auth=None),
+        "seats": req("POST", "/_emulator/seats", {"application": "jira-software", "seats": 1},
+                     auth=None),
+        "restricted-group": req("POST", "/_emulator/restricted-group",
+                                {"group": "developers", "items": 2}, auth=None),
+        "user-content": req("POST", "/_emulator/user-content",
+                            {"username": "alice", "reported": 1, "assigned": 2, "comments": 3},
+                            auth=None),
+    })
+    # Byte 0 picks the emulator's configuration (emulator_request_fuzzer.cpp, Variant): every
+    # seed on the default one, and some on the others, whose API lives under /jira.
     for name, data in seeds.items():
-        write("emulator_request_fuzzer", name, data)
+        write("emulator_request_fuzzer", name, b"\0" + data.encode())
+    for variant, tag in ((1, "dc10"), (2, "redirect"), (3, "faults")):
+        for name in ("myself", "get-user", "search", "get-group", "members", "picker",
+                     "delete-group", "create-user", "add-application", "get-scheme",
+                     "delete-scheme", "projects", "serverinfo", "bad-password"):
+            data = seeds[name]
+            if variant != 3:
+                data = data.replace(" /rest/", " /jira/rest/", 1)
+            write("emulator_request_fuzzer", "%s-%s" % (tag, name), bytes([variant]) + data.encode())
+    write("emulator_request_fuzzer", "redirect-outside", b"\x02" + seeds["myself"].encode())
+    write("emulator_request_fuzzer", "dc10-tls-stats",
+          b"\x81" + seeds["stats"].replace(" /_emulator/", " /jira/_emulator/", 1).encode())
 
 
 def plugin_env():
@@ -240,6 +304,7 @@ def plugin_env():
         "handshake": (5, "1|6|unix|/tmp/tfj-plugin-abc/plugin.sock|grpc|" +
                       base64.b64encode(bytes(range(80))).decode().rstrip("=")),
         "handshake-plain": (5, "1|5|tcp|127.0.0.1:10000|grpc|"),
+        "socket-group": (6, "4294967294"),
     }
     for name, (sel, value) in seeds.items():
         write("plugin_env_fuzzer", name, bytes([sel]) + value.encode())
@@ -321,7 +386,7 @@ def grpc_call(stream, path, message, end_stream=True, content_type="application/
 
 
 def grpc_connection():
-    attrs, nested = doc_schema(os.path.join(ROOT, "docs", "resources", "jira_user.md"))
+    attrs, nested = doc_schema(os.path.join(ROOT, "docs", "resources", "user.md"))
     user = {k: sample(k, v, nested) for k, v in attrs.items()}
     provider = {"url": "https://jira.example.com", "username": "admin", "password": "secret"}
     start = PREFACE + h2frame(SETTINGS, 0, 0)
@@ -344,6 +409,22 @@ def grpc_connection():
                         pb_bytes(4, dynamic_value(mp(dict(user, id=None)))))],
         "upgrade-user6": [(v6 + "UpgradeResourceState",
                            pb_bytes(1, "jira_user") + pb_bytes(3, pb_bytes(1, json.dumps(user))))],
+        "configure-import-apply6": [
+            (v6 + "ConfigureProvider", pb_bytes(1, "1.11.0") + pb_bytes(2, dynamic_value(mp(provider)))),
+            (v6 + "ImportResourceState", pb_bytes(1, "jira_group") + pb_bytes(2, "developers")),
+            (v6 + "ApplyResourceChange",
+             pb_bytes(1, "jira_group") + pb_bytes(2, dynamic_value(b"\xc0")) +
+             pb_bytes(3, dynamic_value(mp({"name": "qa", "id": UNKNOWN}))) +
+             pb_bytes(4, dynamic_value(mp({"name": "qa", "id": None}))))],
+        "configure-read-data5": [
+            (v5 + "Configure", pb_bytes(1, "1.11.0") + pb_bytes(2, dynamic_value(mp(provider)))),
+            (v5 + "ReadDataSource",
+             pb_bytes(1, "jira_projects") + pb_bytes(2, dynamic_value(mp({}))))],
+        "functions-identity6": [(v6 + "GetFunctions", b""),
+                                (v6 + "GetResourceIdentitySchemas", b""),
+                                (v6 + "StopProvider", b"")],
+        "broker-shutdown": [("/plugin.GRPCBroker/StartStream", b""),
+                            ("/plugin.GRPCController/Shutdown", b"")],
         "stdio": [("/plugin.GRPCStdio/StreamStdio", b"")],
         "health": [("/grpc.health.v1.Health/Check", pb_bytes(1, "plugin"))],
         "unknown-method": [("/tfplugin6.Provider/" + "Nope" * 40, b"")],

@@ -1,6 +1,7 @@
 // Fuzzes what we read from the go-plugin environment and Terraform's debug-mode variables:
 //   TF_PLUGIN_MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS, PLUGIN_CLIENT_CERT (PEM, then the DER
-//   it holds), PLUGIN_MIN_PORT/PLUGIN_MAX_PORT (provider/serve), and the
+//   it holds), PLUGIN_MIN_PORT/PLUGIN_MAX_PORT, a numeric PLUGIN_UNIX_SOCKET_GROUP
+//   (provider/serve), and the
 //   TF_REATTACH_PROVIDERS value and the plugin's handshake line as the acceptance harness
 //   reads them (acceptance_tests/harness/launcher.h).
 // Input: byte 0 picks the variable, the rest is its value. Environment values are C strings,
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -31,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const std::string raw(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::string value = raw.substr(0, raw.find('\0'));  // what getenv would return
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0:
       (void)tfj::serve::HasMagicCookie(value.c_str());
       break;
@@ -62,11 +64,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)tfj::harness::ParseReattach(raw, &error);
       break;
     }
-    default: {
+    case 5: {
       std::string error;
       (void)tfj::harness::ParseHandshake(raw, &error);
       break;
     }
+    default:
+      if (const auto gid = tfj::serve::ParseNumericGroupId(value)) {
+        Check(*gid != static_cast<gid_t>(-1), "accepted the gid chown ignores");
+        Check(std::to_string(*gid) == value.substr(std::min(value.find_first_not_of('0'),
+                                                            value.size() - 1)),
+              "gid is not the number written");
+      }
+      break;
   }
   return 0;
 }

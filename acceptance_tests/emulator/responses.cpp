@@ -5,7 +5,12 @@ namespace emulator {
 Response JsonResponse(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  // Text we echo (a request path, a query value, a parser's message quoting the body) may
+  // hold bytes that are not UTF-8. Jira decodes requests into Java strings, which replace
+  // malformed input with U+FFFD (Java SE API, String(byte[], Charset): "always replaces
+  // malformed-input and unmappable-character sequences with this charset's default
+  // replacement string"), so its JSON answers are always UTF-8: replace them the same way.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   r.SetHeader("Content-Type", kJsonType);
   return r;
 }

@@ -271,6 +271,24 @@ TEST_F(RouterTest, FaultsCanBeSetAtRunTimeOverHttp) {
   EXPECT_EQ(current["kinds"], nlohmann::json({"503"}));
 }
 
+// Found by emulator_request_fuzzer: echoing a byte that is not UTF-8 (a JSON parser's message
+// quoting the body, an unknown fault kind, a request path) threw from the JSON serializer and
+// ended the emulator. The answers carry U+FFFD instead, as Jira's Java strings do.
+TEST_F(RouterTest, BytesThatAreNotUtf8AreEchoedAsReplacementCharacters) {
+  const std::string bad_body = "{\"fail_next\": 1, \"kinds\": [\"429\"\xb1}";
+  Response r = router_->Handle(MakeRequest("POST", "/_emulator/faults", bad_body, ""));
+  EXPECT_EQ(r.status, 400);
+  ASSERT_NO_THROW(Json(r)) << r.body;
+  r = router_->Handle(MakeRequest("POST", "/_emulator/faults", "{\"kinds\":[\"\xff\"]}", ""));
+  EXPECT_EQ(r.status, 400);
+  ASSERT_NO_THROW(Json(r)) << r.body;
+  r = Get("/rest/api/2/nothing/\xb1here");
+  EXPECT_EQ(r.status, 404);
+  ASSERT_NO_THROW(Json(r)) << r.body;
+  EXPECT_EQ(Json(r)["message"], "null for uri: http://jira.test/rest/api/2/nothing/\xef\xbf\xbdhere");
+  EXPECT_EQ(Get("/rest/api/2/serverInfo").status, 200);
+}
+
 TEST_F(RouterTest, StatsCountRequestsPerRouteTemplate) {
   CreateUser("s1");
   CreateUser("s2");

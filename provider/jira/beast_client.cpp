@@ -621,8 +621,12 @@ Result<Group> BeastClient::GetGroup(std::string_view name) {
               {}, {}};
   Result<json> bean = Json(direct);
   if (bean.ok() && bean->is_object()) {
-    std::string stored = bean->value("name", std::string());
-    if (text::EqualsIgnoreCase(stored, name)) return Group{stored};
+    // A name of the wrong type is an unexpected answer, as for every other reader.
+    Result<std::string> stored = Map(*bean, MethodAndPath(direct), [](const json& j) {
+      return j.value("name", std::string());
+    });
+    if (!stored.ok()) return stored.error();
+    if (text::EqualsIgnoreCase(*stored, name)) return Group{*stored};
   } else if (!bean.ok() && bean.error().kind != ErrorKind::kNotFound &&
              bean.error().http_status != 405) {
     return bean.error();

@@ -378,6 +378,22 @@ TEST(ClientScriptTest, GetGroupFindsTheStoredCaseBeyondThePickersLimit) {
   }
 }
 
+// GET /group's bean was read outside the client's shape check: a name that was not a string
+// threw out of GetGroup instead of becoming an "unexpected answer" error.
+TEST(ClientScriptTest, GetGroupBeanOfTheWrongShapeIsAnError) {
+  ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
+    if (r.target.find("/group/member") != std::string::npos) {
+      return ScriptReply{200, R"({"startAt":0,"maxResults":1,"total":0,"isLast":true,"values":[]})"};
+    }
+    if (r.target.find("/groups/picker") != std::string::npos) return ScriptReply{200, R"({"groups":[]})"};
+    return ScriptReply{200, R"({"name":5,"users":{"size":0,"items":[]}})"};
+  });
+  Result<Group> g = Group{};
+  ASSERT_NO_THROW(g = Make(Config(server.url()))->GetGroup("devs"));
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(g.error().Message().find("unexpected answer"), std::string::npos) << g.error().Message();
+}
+
 TEST(ClientScriptTest, GetGroupMatchesThePickerBeyondAscii) {
   ScriptServer server([&](const ScriptRequest& r) -> std::optional<ScriptReply> {
     if (r.target.find("/group/member") != std::string::npos) {

@@ -10,6 +10,7 @@
 #include "provider/jira/beast_client.h"
 #include "provider/jira/error_parse.h"
 #include "provider/jira/json_model.h"
+#include "provider/jira/project_json.h"
 #include "provider/jira/url.h"
 
 namespace jira {
@@ -45,6 +46,18 @@ int64_t IdOf(const json& j, const char* name) {
                                  nullptr);
 }
 
+template <class Fn>
+auto Parse(Result<json> r, const std::string& where, Fn fn) -> Result<decltype(fn(json()))> {
+  if (!r.ok()) return r.error();
+  try {
+    return fn(*r);
+  } catch (const json::exception& ex) {
+    return TransportError(where, std::string("unexpected answer from Jira: ") + ex.what());
+  }
+}
+
+}  // namespace
+
 Project ProjectFromJson(const json& j) {
   if (!j.is_object()) throw json::type_error::create(302, "a project must be an object", nullptr);
   Project p;
@@ -63,17 +76,13 @@ Project ProjectFromJson(const json& j) {
   return p;
 }
 
-template <class Fn>
-auto Parse(Result<json> r, const std::string& where, Fn fn) -> Result<decltype(fn(json()))> {
-  if (!r.ok()) return r.error();
-  try {
-    return fn(*r);
-  } catch (const json::exception& ex) {
-    return TransportError(where, std::string("unexpected answer from Jira: ") + ex.what());
-  }
+std::vector<Project> ProjectsFromJson(const json& j) {
+  if (!j.is_array()) throw json::type_error::create(302, "expected a JSON array", nullptr);
+  std::vector<Project> out;
+  out.reserve(j.size());
+  for (const auto& item : j) out.push_back(ProjectFromJson(item));
+  return out;
 }
-
-}  // namespace
 
 Result<Project> BeastClient::GetProject(std::string_view project_key_or_id) {
   Call c{http::verb::get, std::string(kProjectApi) + "/" + PercentEncode(project_key_or_id), "",
@@ -83,13 +92,7 @@ Result<Project> BeastClient::GetProject(std::string_view project_key_or_id) {
 
 Result<std::vector<Project>> BeastClient::ListProjects() {
   Call c{http::verb::get, kProjectApi, Query().Add("expand", "lead,description").str(), {}, {}};
-  return Parse(Json(c), MethodAndPath(c), [](const json& j) {
-    if (!j.is_array()) throw json::type_error::create(302, "expected a JSON array", nullptr);
-    std::vector<Project> out;
-    out.reserve(j.size());
-    for (const auto& item : j) out.push_back(ProjectFromJson(item));
-    return out;
-  });
+  return Parse(Json(c), MethodAndPath(c), ProjectsFromJson);
 }
 
 Result<PermissionScheme> BeastClient::GetProjectPermissionScheme(

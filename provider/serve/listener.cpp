@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <random>
@@ -24,12 +25,15 @@ std::string Errno(std::string_view what) {
   return std::string(what) + ": " + std::strerror(errno);
 }
 
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 bool ResolveGroup(const char* group, gid_t* gid) {
-  std::string_view g(group);
-  unsigned long numeric = 0;
-  auto [end, ec] = std::from_chars(g.data(), g.data() + g.size(), numeric);
-  if (ec == std::errc() && end == g.data() + g.size()) {
-    *gid = static_cast<gid_t>(numeric);
+  if (AllDigits(group)) {
+    const std::optional<gid_t> numeric = ParseNumericGroupId(group);
+    if (!numeric) return false;
+    *gid = *numeric;
     return true;
   }
   std::vector<char> buf(16384);
@@ -77,6 +81,17 @@ int BoundPort(int fd) {
 }
 
 }  // namespace
+
+std::optional<gid_t> ParseNumericGroupId(std::string_view group) {
+  if (!AllDigits(group)) return std::nullopt;
+  uint64_t numeric = 0;
+  auto [end, ec] = std::from_chars(group.data(), group.data() + group.size(), numeric);
+  if (ec != std::errc() || end != group.data() + group.size() ||
+      numeric >= static_cast<uint64_t>(static_cast<gid_t>(-1))) {
+    return std::nullopt;
+  }
+  return static_cast<gid_t>(numeric);
+}
 
 bool OpenUnixListener(const char* base_dir, const char* group, Listener* out,
                       std::string* error) {

@@ -2,8 +2,11 @@
 // default on Unix), or tcp on 127.0.0.1 within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace tfj::serve {
@@ -32,6 +35,13 @@ bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
 // unset), as OpenTcpListener reads it: both decimal ports, 0 < min <= max <= 65535;
 // otherwise nullopt (the OS then chooses a port). Pure, for tests and fuzzing.
 std::optional<std::pair<int, int>> ParsePortRange(const char* min_port, const char* max_port);
+
+// PLUGIN_UNIX_SOCKET_GROUP as OpenUnixListener reads a value of decimal digits: a gid that
+// fits gid_t and is not (gid_t)-1, which chown takes as "leave the group as it is"; nullopt
+// for any other value (digits beyond that are refused, never wrapped: 4294967296 is not
+// group 0; other text is a group name, looked up in the group database). Pure, for tests
+// and fuzzing.
+std::optional<gid_t> ParseNumericGroupId(std::string_view group);
 
 // Closes the socket and removes a unix socket and its directory (safe to call twice).
 void CloseListener(Listener* listener);

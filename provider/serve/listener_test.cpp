@@ -78,6 +78,32 @@ TEST(UnixListener, UnknownGroupIsAClearError) {
   EXPECT_EQ(::rmdir(base.c_str()), 0);  // nothing left behind
 }
 
+// A numeric group beyond gid_t wrapped around: 4294967296 became group 0 (root), and
+// 4294967295 is (gid_t)-1, which chown reads as "leave the group", so the socket stayed
+// private while the handshake named the group. Both are refused now.
+TEST(UnixListener, NumericGroupOutsideGidTIsAClearError) {
+  for (const char* group : {"4294967296", "4294967295", "18446744073709551616"}) {
+    const std::string base = MakeTempDir();
+    Listener l;
+    std::string error;
+    EXPECT_FALSE(OpenUnixListener(base.c_str(), group, &l, &error)) << group;
+    EXPECT_NE(error.find(group), std::string::npos) << error;
+    EXPECT_EQ(::rmdir(base.c_str()), 0);  // nothing left behind
+  }
+}
+
+TEST(UnixListener, NumericGroupIdParsing) {
+  EXPECT_EQ(ParseNumericGroupId("0"), gid_t{0});
+  EXPECT_EQ(ParseNumericGroupId("1000"), gid_t{1000});
+  EXPECT_EQ(ParseNumericGroupId("4294967294"), gid_t{4294967294u});
+  EXPECT_EQ(ParseNumericGroupId("4294967295"), std::nullopt);
+  EXPECT_EQ(ParseNumericGroupId("4294967296"), std::nullopt);
+  EXPECT_EQ(ParseNumericGroupId(""), std::nullopt);
+  EXPECT_EQ(ParseNumericGroupId("users"), std::nullopt);
+  EXPECT_EQ(ParseNumericGroupId("-1"), std::nullopt);
+  EXPECT_EQ(ParseNumericGroupId("12a"), std::nullopt);
+}
+
 TEST(UnixListener, MissingBaseDirectoryIsAnError) {
   Listener l;
   std::string error;
