@@ -5,8 +5,11 @@
 # 10, 50 and 200, once with Jira's rate limit (--rate-limit 40/20: a burst of 40, then 20
 # requests a second, per user) and once without. For each step it prints the requests Jira
 # received, how many it refused (429), the wall time, and the time the bucket allows for the
-# requests the work needs: (needed - burst) / fill. Goals: requests <= 1.05 x needed, wall
-# within 15% of what the bucket allows (the unlimited run shows Terraform's own overhead).
+# requests the work needs: (needed - burst) / fill, the bucket being full when each step
+# starts (the script waits for it to refill). Goals: requests <= 1.05 x needed, wall within
+# 15% of what the bucket allows (the unlimited run shows Terraform's own overhead). Each line
+# also shows the 1-minute load average when the step started: wall times on a loaded machine
+# are not comparable with an idle one.
 #
 # usage: bench/rate_limit_cli.sh [BUILD_DIR]   (default: build). Skipped, saying so, when
 # terraform is not on PATH. TFJ_BENCH_PARALLELISM="10 50" runs fewer cases.
@@ -98,11 +101,17 @@ set_limit() {  # $1 = capacity (0 = off)
 }
 
 failures=0
-printf '%-9s %-5s %-8s %9s %8s %8s %9s %11s %9s %s\n' \
-  limit par step requests refused needed wall_s bucket_s wall/bkt req/needed
+printf '%-9s %-5s %-8s %9s %8s %8s %9s %9s %9s %10s %s\n' \
+  limit par step requests refused needed wall_s bucket_s wall/bkt req/needed load
 run_step() {  # $1 = label, $2 = parallelism, $3 = step, then the terraform command
   local label="$1" par="$2" step="$3"
   shift 3
+  if [[ "$label" != none ]]; then
+    # Start every step with a full bucket, so the bound below holds for each one alone.
+    sleep $(( burst / fill + 1 ))
+  fi
+  local load
+  load="$(cut -d' ' -f1 /proc/loadavg)"
   read -r t0 r0 < <(counts)
   local start end code=0
   start="$(date +%s.%N)"
@@ -111,14 +120,14 @@ run_step() {  # $1 = label, $2 = parallelism, $3 = step, then the terraform comm
   read -r t1 r1 < <(counts)
   local requests=$((t1 - t0)) refused=$((r1 - r0))
   local needed=$((requests - refused))
-  python3 - "$label" "$par" "$step" "$requests" "$refused" "$needed" "$start" "$end" "$burst" "$fill" "$label" <<'PY'
+  python3 - "$label" "$par" "$step" "$requests" "$refused" "$needed" "$start" "$end" "$burst" "$fill" "$label" "$load" <<'PY'
 import sys
-label, par, step, req, ref, need, start, end, burst, fill, lim = sys.argv[1:]
+label, par, step, req, ref, need, start, end, burst, fill, lim, load = sys.argv[1:]
 req, ref, need, burst, fill = int(req), int(ref), int(need), int(burst), int(fill)
 wall = float(end) - float(start)
 bucket = max(0.0, (need - burst) / fill) if lim == "40/20" else 0.0
 ratio = f"{wall / bucket:9.2f}" if bucket > 0 else f"{'-':>9}"
-print(f"{label:<9} {par:<5} {step:<8} {req:9d} {ref:8d} {need:8d} {wall:9.1f} {bucket:11.1f} {ratio} {req / max(need, 1):.3f}")
+print(f"{label:<9} {par:<5} {step:<8} {req:9d} {ref:8d} {need:8d} {wall:9.1f} {bucket:9.1f} {ratio} {req / max(need, 1):10.3f} {load}", flush=True)
 PY
   if [[ $code -ne 0 ]]; then
     echo "  FAILED ($step exited $code); last lines of its output:"
@@ -132,14 +141,13 @@ for limit in 40/20 none; do
     curl -fsS -X POST "$url/_emulator/reset" >/dev/null
     if [[ "$limit" == none ]]; then set_limit 0; else set_limit "$burst"; fi
     rm -f "$work/config/terraform.tfstate" "$work/config/terraform.tfstate.backup"
-    # Let the bucket fill up between cases, as it would between runs.
-    sleep $(( burst / fill + 1 ))
     run_step "$limit" "$par" apply terraform apply -auto-approve -no-color -parallelism="$par"
     run_step "$limit" "$par" plan terraform plan -detailed-exitcode -no-color -parallelism="$par"
     run_step "$limit" "$par" destroy terraform destroy -auto-approve -no-color -parallelism="$par"
   done
 done
-echo "bucket_s: (needed - burst $burst) / fill $fill per second; wall/bkt: how close the wall time came to it"
+echo "bucket_s: (needed - burst $burst) / fill $fill per second, the least time the bucket allows;"
+echo "wall/bkt: wall time over it (goal <= 1.15); req/needed: goal <= 1.05; load: 1-min load average at the start"
 if [[ $failures -gt 0 ]]; then
   echo "rate_limit_cli: $failures step(s) failed" >&2
   exit 1

@@ -153,6 +153,8 @@ void Print(const char* what, const Figures& f, int per) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One line per figure as soon as it is known, also when the output goes to a file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (tfj::harness::TerraformCli::FindTerraform().empty()) {
     std::printf("skipped: terraform is not on PATH\n");
     return 0;

@@ -46,10 +46,6 @@ std::optional<double> ParseNumber(std::string_view v) {
   return d;
 }
 
-SteadyClock::duration Seconds(double s) {
-  return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
-}
-
 }  // namespace
 
 std::string RateLimitBucket::Describe() const {
@@ -93,6 +89,12 @@ std::shared_ptr<RateLimiter> RateLimiter::Shared(const std::string& key) {
 
 SteadyClock::time_point RateLimiter::Now() const { return clock_(); }
 
+void RateLimiter::SetRefillFromLocked(SteadyClock::time_point from) {
+  if (from == refill_from_) return;
+  refill_from_ = from;
+  batches_counted_ = 0;
+}
+
 void RateLimiter::RefillLocked(SteadyClock::time_point now) {
   if (now < as_of_) {
     // The clock went backwards (only an injected clock can): restart the arithmetic from
@@ -101,17 +103,22 @@ void RateLimiter::RefillLocked(SteadyClock::time_point now) {
     if (hold_until_ > now + last_hold_) hold_until_ = now + last_hold_;
     if (bucket_) {
       const auto interval = std::chrono::seconds(bucket_->interval_s);
-      if (refill_from_ > now + interval) refill_from_ = now + interval;
+      if (refill_from_ > now + interval) SetRefillFromLocked(now + interval);
     }
     return;
   }
-  if (bucket_) {
-    const auto start = std::max(as_of_, refill_from_);
-    if (now > start) {
-      const double gained =
-          std::chrono::duration<double>(now - start).count() * bucket_->TokensPerSecond();
+  if (bucket_ && now >= refill_from_) {
+    // Jira adds its batch once per interval: the first one this copy has not seen comes at
+    // refill_from_ at the latest, then one every interval. Counting whole batches at those
+    // moments keeps the copy at or below Jira's level and loses no time between batches.
+    const auto interval = std::chrono::seconds(bucket_->interval_s);
+    const int64_t due = (now - refill_from_) / interval + 1;
+    if (due > batches_counted_) {
+      const double per_batch = std::min(bucket_->fill_rate, static_cast<double>(bucket_->limit));
       // A forward jump of the clock fills the bucket at most to its capacity.
-      tokens_ = std::min(static_cast<double>(bucket_->limit), tokens_ + gained);
+      tokens_ = std::min(static_cast<double>(bucket_->limit),
+                         tokens_ + per_batch * static_cast<double>(due - batches_counted_));
+      batches_counted_ = due;
     }
   }
   as_of_ = now;
@@ -161,7 +168,13 @@ RateLimiter::Wait RateLimiter::Acquire(SteadyClock::time_point deadline,
     if (bucket_) {
       const double needed = static_cast<double>(ticket - next_serve_) + 1.0 - tokens_;
       if (needed > 0) {
-        ready = std::max(now, refill_from_) + Seconds(needed / bucket_->TokensPerSecond());
+        // The batches still to come: the next one this copy has not counted, then one
+        // every interval.
+        const auto interval = std::chrono::seconds(bucket_->interval_s);
+        const double per_batch =
+            std::min(bucket_->fill_rate, static_cast<double>(bucket_->limit));
+        const auto batches = static_cast<int64_t>(std::ceil(needed / per_batch));
+        ready = std::max(now, refill_from_ + interval * (batches_counted_ + batches - 1));
       }
     }
     if (hold_until_ > ready) {
@@ -213,20 +226,20 @@ SteadyClock::duration RateLimiter::Observe(int status, const RateLimitHeaders& h
     if (changed) {
       bucket_ = announced;
       tokens_ = std::max(0.0, sure);
-      refill_from_ = now + interval;
+      SetRefillFromLocked(now + interval);
     } else if (sure >= tokens_ + 1.0) {
       // Jira has had a batch this copy has not counted yet: take Jira's level, and count
       // refill again only from one interval on, which is when Jira's next batch is due at
       // the latest (counting it sooner would count this batch twice).
       tokens_ = sure;
-      refill_from_ = std::max(refill_from_, now + interval);
+      SetRefillFromLocked(std::max(refill_from_, now + interval));
     } else if (static_cast<double>(announced->remaining) + 1.0 <= tokens_) {
       // Jira has fewer tokens than this copy thinks (another client as the same user, or
       // a refill counted too early): follow Jira. Remaining is a whole number, so a gap
       // below one token is rounding, not news.
       bucket_->remaining = announced->remaining;
       tokens_ = static_cast<double>(announced->remaining);
-      refill_from_ = std::max(refill_from_, now + interval);
+      SetRefillFromLocked(std::max(refill_from_, now + interval));
     }
   } else if (status != 429) {
     // Not limited (exempt user, or rate limiting off): stop pacing.
@@ -246,7 +259,7 @@ SteadyClock::duration RateLimiter::Observe(int status, const RateLimitHeaders& h
     if (bucket_) {
       // Jira's bucket is empty now and gets its next batch when the hold ends.
       tokens_ = std::min(tokens_, 0.0);
-      refill_from_ = std::max(refill_from_, hold_until_);
+      SetRefillFromLocked(std::max(refill_from_, hold_until_));
     }
     return hold;
   }

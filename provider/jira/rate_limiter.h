@@ -16,10 +16,11 @@
 // the bucket refills. After a 429 every request waits until the time Jira named. With no
 // limit announced nothing waits.
 //
-// The local copy refills continuously at FillRate / Interval but only from one interval after
-// it last synchronised with Jira: Jira hands out tokens in batches once per interval at a
-// phase the client cannot see, and the delayed start keeps the local count at or below
-// Jira's whatever that phase is (costing at most one interval per synchronisation).
+// Jira hands out FillRate tokens in one batch per interval, at a phase the client cannot see.
+// The local copy counts a whole batch one interval after it last synchronised with Jira (by
+// then Jira's next batch has surely come, whatever its phase) and another every interval
+// after that, which keeps the local count at or below Jira's and, in steady state, uses every
+// batch (costing at most one interval per synchronisation).
 #pragma once
 
 #include <algorithm>
@@ -125,6 +126,7 @@ class RateLimiter {
 
  private:
   void RefillLocked(std::chrono::steady_clock::time_point now);
+  void SetRefillFromLocked(std::chrono::steady_clock::time_point from);
   std::chrono::steady_clock::time_point Now() const;
 
   Clock clock_;
@@ -135,6 +137,7 @@ class RateLimiter {
   double tokens_ = 0;  // local estimate of Jira's level at as_of_, not counting waiters
   std::chrono::steady_clock::time_point as_of_{};
   std::chrono::steady_clock::time_point refill_from_{};  // no refill counted before this
+  int64_t batches_counted_ = 0;  // batches counted since refill_from_ (one at it, then per interval)
   std::chrono::steady_clock::time_point hold_until_{};   // after a 429: nobody sends before
   std::chrono::steady_clock::duration last_hold_{};      // bounds a hold if the clock jumps back
   // Waiters queue by ticket so tokens go out first come, first served: a waiter may go when

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -99,14 +100,18 @@ TEST(RateLimiterTest, SpendsWhatIsLeftThenPacesAtTheFillRate) {
     EXPECT_EQ(limiter.Acquire(t.Now() + seconds(30), kNever).waited.count(), 0) << i;
   }
   EXPECT_EQ(t.Now(), start);
-  // The local copy starts refilling one interval after it synchronised (Jira's batches
-  // come at a phase it cannot see), then one token every 50 ms.
+  // The local copy counts Jira's next batch of 20 one interval after it synchronised
+  // (Jira's batches come at a phase it cannot see), then one batch every interval.
   auto w = limiter.Acquire(t.Now() + seconds(30), kNever);
   EXPECT_EQ(w.outcome, RateLimiter::Outcome::kGo);
   EXPECT_FALSE(w.held_by_refusal);
-  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 1.05, 0.002);
-  for (int i = 0; i < 20; ++i) limiter.Acquire(t.Now() + seconds(30), kNever);
-  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 2.05, 0.01);
+  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 1.0, 0.002);
+  for (int i = 0; i < 19; ++i) {
+    EXPECT_EQ(limiter.Acquire(t.Now() + seconds(30), kNever).waited.count(), 0) << i;
+  }
+  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 1.0, 0.002);
+  limiter.Acquire(t.Now() + seconds(30), kNever);
+  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 2.0, 0.002);
 }
 
 TEST(RateLimiterTest, ARefusalHoldsEveryRequestUntilRetryAfter) {
@@ -130,8 +135,8 @@ TEST(RateLimiterTest, ARefusalWithHeadersEmptiesTheLocalBucket) {
   limiter.Observe(429, Headers("40", "0", "20", "1", "2"));
   const TimePoint start = t.Now();
   limiter.Acquire(t.Now() + seconds(30), kNever);
-  // Held 2 s, then the first token refills 50 ms later.
-  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 2.05, 0.002);
+  // Held 2 s, when Jira's next batch is due.
+  EXPECT_NEAR(std::chrono::duration<double>(t.Now() - start).count(), 2.0, 0.002);
 }
 
 TEST(RateLimiterTest, CancellationEndsTheWaitAndGivesTheTurnAway) {
@@ -150,15 +155,16 @@ TEST(RateLimiterTest, CancellationEndsTheWaitAndGivesTheTurnAway) {
 TEST(RateLimiterTest, AWaitLongerThanTheDeadlineFailsAtOnce) {
   FakeTime t;
   RateLimiter limiter = t.Make();
-  limiter.Observe(200, Headers("10", "0", "1", "10"));  // a token every 10 s, after a 10 s lag
+  // One token every 10 s; Jira's next one is due 10 s after the synchronisation at the latest.
+  limiter.Observe(200, Headers("10", "0", "1", "10"));
   auto w = limiter.Acquire(t.Now() + seconds(5), kNever);
   EXPECT_EQ(w.outcome, RateLimiter::Outcome::kTimedOut);
   EXPECT_EQ(t.sleeps, 0);
-  EXPECT_EQ(w.would_wait, seconds(20));
+  EXPECT_EQ(w.would_wait, seconds(10));
   // Nothing was reserved: a patient request gets the same token.
   auto later = limiter.Acquire(t.Now() + seconds(60), kNever);
   EXPECT_EQ(later.outcome, RateLimiter::Outcome::kGo);
-  EXPECT_EQ(later.waited, seconds(20));
+  EXPECT_EQ(later.waited, seconds(10));
 }
 
 TEST(RateLimiterTest, AForwardClockJumpRefillsNoMoreThanTheCapacity) {
@@ -232,12 +238,14 @@ TEST(RateLimiterTest, ParallelCallersShareOneBucket) {
   for (auto& th : threads) th.join();
   ASSERT_EQ(sent.size(), 40u);
   std::sort(sent.begin(), sent.end());
-  // Never more than the 4 left plus what refilled (10/s after a one-second lag) by then.
+  // Never more than the 4 left plus the batches of 10 counted by then (the first one second
+  // after the synchronisation, then one a second).
   // Sleeping threads all advance the fake clock, so time runs fast: only the upper bound on
   // requests per elapsed time is meaningful.
   for (size_t k = 0; k < sent.size(); ++k) {
     const double elapsed = std::chrono::duration<double>(sent[k] - start).count();
-    const double allowed = 4 + std::max(0.0, elapsed - 1.0) * 10 + 1e-6;
+    const double batches = elapsed + 1e-9 >= 1.0 ? std::floor(elapsed - 1.0 + 1e-9) + 1 : 0;
+    const double allowed = 4 + batches * 10 + 1e-6;
     EXPECT_LE(static_cast<double>(k + 1), allowed) << "request " << k << " at " << elapsed;
   }
 }
