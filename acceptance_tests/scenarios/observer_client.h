@@ -57,6 +57,21 @@ class ObserverClient final : public jira::Client {
                                                     bool i) override {
     return Settled([&] { return inner_->SearchUsers(q, s, m, i); });
   }
+  jira::Result<jira::User> GetUserWithApplications(std::string_view k) override {
+    return Settled([&] { return inner_->GetUserWithApplications(k); });
+  }
+  jira::Status AddUserToApplication(std::string_view u, std::string_view a) override {
+    return Settled([&] { return inner_->AddUserToApplication(u, a); });
+  }
+  jira::Status RemoveUserFromApplication(std::string_view u, std::string_view a) override {
+    return Settled([&] { return inner_->RemoveUserFromApplication(u, a); });
+  }
+  jira::Result<std::vector<jira::ApplicationRole>> ListApplicationRoles() override {
+    return Settled([&] { return inner_->ListApplicationRoles(); });
+  }
+  jira::Result<std::vector<jira::ProjectRole>> ListProjectRoles() override {
+    return Settled([&] { return inner_->ListProjectRoles(); });
+  }
   jira::Result<jira::Group> CreateGroup(std::string_view n) override {
     return Settled([&] { return inner_->CreateGroup(n); });
   }

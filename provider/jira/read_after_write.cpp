@@ -215,6 +215,29 @@ class ReadAfterWriteClient final : public Client {
     return inner_->SearchUsers(query, start_at, max_results, include_inactive);
   }
 
+  // ---- application access. The user's own record is checked as by GetUserByKey; which
+  // applications it has is not recorded: access follows group membership, which a lagging
+  // node answers like any other read, and the update compares against a fresh read anyway.
+  Result<User> GetUserWithApplications(std::string_view key) override {
+    const std::string k(key);
+    return Read<User>(
+        "user key " + k, [&] { return inner_->GetUserWithApplications(key); },
+        [&, k](Ledger& l, const Result<User>& r, bool settle) {
+          return CheckUser(l, l.users_by_key, k, r, settle);
+        });
+  }
+  Status AddUserToApplication(std::string_view username, std::string_view application_key) override {
+    return inner_->AddUserToApplication(username, application_key);
+  }
+  Status RemoveUserFromApplication(std::string_view username,
+                                   std::string_view application_key) override {
+    return inner_->RemoveUserFromApplication(username, application_key);
+  }
+  Result<std::vector<ApplicationRole>> ListApplicationRoles() override {
+    return inner_->ListApplicationRoles();
+  }
+  Result<std::vector<ProjectRole>> ListProjectRoles() override { return inner_->ListProjectRoles(); }
+
   // ---- groups
   Result<Group> CreateGroup(std::string_view name) override {
     auto r = inner_->CreateGroup(name);
