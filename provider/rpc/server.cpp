@@ -56,6 +56,8 @@ constexpr uint32_t kMaxConcurrentStreams = 128;
 constexpr uint32_t kMaxHeaderListBytes = 64 << 10;
 // grpc-message's length once encoded: far under any peer's header list limit.
 constexpr size_t kMaxStatusMessageBytes = 4 << 10;
+// How long a connection that ended cleanly waits for the client to close its side.
+constexpr std::chrono::milliseconds kLingerLimit{500};
 
 // ---- TLS -------------------------------------------------------------------------------
 
@@ -115,10 +117,34 @@ class Transport {
  public:
   Transport(int fd, SslPtr ssl) : fd_(fd), ssl_(std::move(ssl)) {}
   ~Transport() {
-    if (ssl_) SSL_shutdown(ssl_.get());  // best effort close_notify
+    if (!write_closed_ && ssl_) SSL_shutdown(ssl_.get());  // best effort close_notify
     ::close(fd_);
   }
   int fd() const { return fd_; }
+
+  // Ends our sending side (close_notify, then FIN) and reads, discarding, until the client
+  // closes or `limit` passes: the "lingering close" of HTTP servers. Closing at once would
+  // make the client's next write (a WINDOW_UPDATE, a PING ack) fail with EPIPE or a reset,
+  // and a client that sees that failure before it has read our last frames loses them: a
+  // go-plugin host saw "Broken pipe" instead of the answer to GRPCController.Shutdown.
+  void LingeringClose(std::chrono::milliseconds limit) {
+    if (ssl_) SSL_shutdown(ssl_.get());
+    write_closed_ = true;
+    ::shutdown(fd_, SHUT_WR);
+    const auto deadline = Clock::now() + limit;
+    char discard[4096];
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return;
+      pollfd p{fd_, POLLIN, 0};
+      const int r = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return;
+      const ssize_t n = ::read(fd_, discard, sizeof discard);
+      if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN))) continue;
+      return;  // the client closed too (or the socket broke)
+    }
+  }
 
   // TLS handshake, waiting at most `timeout`; the socket is non-blocking.
   bool Handshake(std::chrono::milliseconds timeout, std::string* error) {
@@ -184,6 +210,7 @@ class Transport {
 
   int fd_;
   SslPtr ssl_;
+  bool write_closed_ = false;
 };
 
 }  // namespace
@@ -424,6 +451,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::shared_ptr<Stream>> streams_;  // connection thread only
   std::atomic<bool> drain_{false};
+  bool ended_gracefully_ = false;  // Loop ended with both sides done: linger before closing
   std::atomic<bool> force_close_{false};
   bool goaway_sent_ = false;   // queued in nghttp2, perhaps not written yet
   int32_t goaway_last_id_ = 0;  // the last stream it admits
@@ -542,6 +570,7 @@ void Connection::Run() {
   // Whatever is still open is cut off: its handler sees IsCancelled() and failing writes.
   for (const auto& [id, s] : streams_) s->closed.store(true);
   streams_.clear();
+  if (ended_gracefully_ && !force_close_.load()) transport_->LingeringClose(kLingerLimit);
   transport_.reset();  // close the socket now, not when the last handler thread lets go
 }
 
@@ -605,6 +634,7 @@ void Connection::Loop() {
     }
     if (output.empty() && !nghttp2_session_want_read(session_) &&
         !nghttp2_session_want_write(session_)) {
+      ended_gracefully_ = true;
       return;  // both sides are done (GOAWAY exchanged, or the client went away)
     }
     if (input_closed_ && output.empty() && CallsDone()) return;
