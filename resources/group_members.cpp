@@ -2,10 +2,11 @@
 //
 // Members are read from GET /rest/api/2/group/member (50 users a page, includeInactiveUsers=
 // true): the group's members, and, where the directory nests groups, its subgroups' members
-// too (REST v2 cannot tell them apart; see the resource description). Users added in Jira by hand are removed on the next
-// apply, users removed by hand are added back. Destroy removes exactly the listed members and
-// keeps the group. Usernames compare as Jira compares them (text::EqualsIgnoreCase); the
-// configuration's spelling is kept in state.
+// too (REST v2 cannot tell them apart; see the resource description). Users added in Jira
+// by hand are removed on the next apply, users removed by hand are added back. Destroy
+// removes the members listed at the last apply that changed the group, and keeps the group.
+// Usernames compare as Jira compares them (text::EqualsIgnoreCase); the configuration's
+// spelling is kept in state.
 #include <optional>
 #include <set>
 #include <string>
@@ -72,7 +73,10 @@ tf::Schema MembersSchema() {
   s.block.description =
       "The complete member list of one Jira group. This resource is authoritative: users added "
       "to the group outside Terraform are removed on the next apply, and users removed by hand "
-      "are added back. Destroying it removes exactly the listed users and keeps the group.\n\n"
+      "are added back. Destroying it removes the users listed at the last apply that changed "
+      "the group, and keeps the group. A user who was already a member when you added them to "
+      "`usernames` changes nothing in Jira, so no apply records them, and destroy leaves them "
+      "in the group; remove them by hand, or add them while they are not yet a member.\n\n"
       "Do not combine it with `jira_group_membership` for the same group: the two would undo "
       "each other on every apply (the provider warns when it sees both in one configuration).\n\n"
       "On directories with nested groups, Jira lists the members of subgroups among the "
