@@ -4,9 +4,18 @@
 // true): the group's members, and, where the directory nests groups, its subgroups' members
 // too (REST v2 cannot tell them apart; see the resource description). Users added in Jira
 // by hand are removed on the next apply, users removed by hand are added back. Destroy
-// removes the members listed at the last apply that changed the group, and keeps the group.
+// removes exactly the users the configuration lists, and keeps the group.
 // Usernames compare as Jira compares them (text::EqualsIgnoreCase); the configuration's
 // spelling is kept in state.
+//
+// Which users are listed is kept in state, in the computed attribute removed_on_destroy,
+// not in private state: Delete sees neither the configuration nor a plan, and listing a user
+// who is already a member (added by hand) changes nothing Jira holds, so the plan would be
+// empty and no apply would record the listing. Terraform keeps a planned private only when
+// it applies the change (a no-op change keeps the refreshed object, private included: checked
+// with Terraform 1.11), so the plan instead shows the user joining removed_on_destroy as an
+// in-place update, which the apply records and after which the next plan is empty. This
+// holds for every Terraform from 0.12 on and OpenTofu alike.
 #include <optional>
 #include <set>
 #include <string>
@@ -51,12 +60,10 @@ bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>
   return true;
 }
 
-// Private state: {"listed": [...]}, the usernames the configuration listed at the last
-// apply. Destroy removes exactly those (state itself also holds users added by hand).
-std::string EncodeListed(const std::vector<std::string>& names) {
-  return nlohmann::json{{"listed", names}}.dump();
-}
+constexpr char kRemovedOnDestroy[] = "removed_on_destroy";
 
+// Private state {"listed": [...]}, which earlier builds wrote instead of removed_on_destroy:
+// read once, to fill the attribute of objects they created.
 std::optional<std::vector<std::string>> DecodeListed(const std::string& data) {
   if (data.empty()) return std::nullopt;
   auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
@@ -73,10 +80,9 @@ tf::Schema MembersSchema() {
   s.block.description =
       "The complete member list of one Jira group. This resource is authoritative: users added "
       "to the group outside Terraform are removed on the next apply, and users removed by hand "
-      "are added back. Destroying it removes the users listed at the last apply that changed "
-      "the group, and keeps the group. A user who was already a member when you added them to "
-      "`usernames` changes nothing in Jira, so no apply records them, and destroy leaves them "
-      "in the group; remove them by hand, or add them while they are not yet a member.\n\n"
+      "are added back. Destroying it removes exactly the users listed in `usernames` (recorded "
+      "in `removed_on_destroy`) and keeps the group; users added by hand and never listed "
+      "stay members.\n\n"
       "Do not combine it with `jira_group_membership` for the same group: the two would undo "
       "each other on every apply (the provider warns when it sees both in one configuration).\n\n"
       "On directories with nested groups, Jira lists the members of subgroups among the "
@@ -101,6 +107,12 @@ tf::Schema MembersSchema() {
     return a.is_known() && b.is_known() && SameNames(Strings(a), Strings(b));
   };
   a.push_back(usernames);
+  a.push_back(ComputedAttr(
+      kRemovedOnDestroy, tf::Type::Set(tf::Type::String()),
+      "The users destroy removes from the group: those listed in `usernames` at the last "
+      "apply (after an import, the group's members when it was imported). Listing a user who "
+      "is already a member changes no membership, but plans an in-place update of this "
+      "attribute, so that destroy removes that user too."));
   return s;
 }
 
@@ -133,6 +145,7 @@ class GroupMembersResource final : public tf::Resource {
   void ModifyPlan(const tf::ModifyPlanRequest& req, tf::ModifyPlanResponse& resp) override {
     if (req.proposed_new_state.is_null()) return;
     tf::Value plan = resp.planned_state.is_null() ? req.proposed_new_state : resp.planned_state;
+    resp.planned_state = plan.WithAttr(kRemovedOnDestroy, PlanRemovedOnDestroy(req));
     if (auto g = tf::GetString(plan, "group"); g && jira_.member_cache() &&
         jira_.member_cache()->NoteManager(*g, GroupMemberCache::Manager::kGroupMembers)) {
       resp.diagnostics.AddAttributeWarning(tf::Path().AtName("group"), "Group managed twice",
@@ -161,8 +174,8 @@ class GroupMembersResource final : public tf::Resource {
     std::vector<std::string> desired = Strings(plan.attr("usernames"));
     bool settled = Reconcile(*client, group, desired, diags);
     // From here on the group's members may have changed: state must say so.
-    resp.state = plan.WithAttr("id", tf::Value::String(group));
-    resp.private_data = EncodeListed(desired);
+    resp.state = WithListed(plan.WithAttr("id", tf::Value::String(group)), desired);
+    resp.private_data.clear();
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -194,6 +207,14 @@ class GroupMembersResource final : public tf::Resource {
       members = all.value();
     }
     resp.state = StateFrom(state, group, members);
+    if (resp.state.attr(kRemovedOnDestroy).is_null()) {
+      // Imported (or written by an earlier build): the listed users are those the earlier
+      // build recorded, else the members found now, which the import adopts.
+      auto listed = DecodeListed(req.private_data);
+      resp.state = resp.state.WithAttr(
+          kRemovedOnDestroy, listed ? StringSet(*listed) : resp.state.attr("usernames"));
+      resp.private_data.clear();
+    }
   }
 
   void Update(const tf::UpdateRequest& req, tf::UpdateResponse& resp) override {
@@ -203,8 +224,8 @@ class GroupMembersResource final : public tf::Resource {
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
     std::vector<std::string> desired = Strings(req.planned_state.attr("usernames"));
     bool settled = Reconcile(*client, group, desired, diags);
-    resp.state = req.planned_state.WithAttr("id", req.prior_state.attr("id"));
-    resp.private_data = EncodeListed(desired);
+    resp.state = WithListed(req.planned_state.WithAttr("id", req.prior_state.attr("id")), desired);
+    resp.private_data.clear();
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -213,9 +234,18 @@ class GroupMembersResource final : public tf::Resource {
     auto client = jira_.Client(req.cancel, diags);
     if (!client) return;
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
-    // Imported resources have no record of the configuration's list: use the state's.
-    auto listed = DecodeListed(req.private_data);
-    for (const auto& name : listed ? *listed : Strings(req.prior_state.attr("usernames"))) {
+    // The listed users. State not yet refreshed by this build may lack the record: then
+    // an earlier build's private record, else the members the state holds.
+    std::vector<std::string> names;
+    const tf::Value& recorded = req.prior_state.attr(kRemovedOnDestroy);
+    if (recorded.is_known()) {
+      names = Strings(recorded);
+    } else if (auto listed = DecodeListed(req.private_data)) {
+      names = *listed;
+    } else {
+      names = Strings(req.prior_state.attr("usernames"));
+    }
+    for (const auto& name : names) {
       auto removed = WriteMembers(jira_.member_cache(), group,
                                   [&] { return client->RemoveUserFromGroup(group, name); });
       if (removed.ok() || removed.error().kind == jira::ErrorKind::kNotFound) {
@@ -250,6 +280,25 @@ class GroupMembersResource final : public tf::Resource {
   }
 
  private:
+  // The planned removed_on_destroy: the configuration's usernames, unknown while they are;
+  // the prior value where the names are the same but for letter case (no change to show).
+  static tf::Value PlanRemovedOnDestroy(const tf::ModifyPlanRequest& req) {
+    const tf::Value& listed = req.config.attr("usernames");
+    if (!listed.IsWhollyKnown()) return tf::Value::Unknown(tf::Type::Set(tf::Type::String()));
+    const std::vector<std::string> names = Strings(listed);  // null: none
+    if (!req.prior_state.is_null()) {
+      const tf::Value& prior = req.prior_state.attr(kRemovedOnDestroy);
+      if (prior.is_known() && SameNames(Strings(prior), names)) return prior;
+    }
+    return StringSet(names);
+  }
+
+  // `state` with removed_on_destroy set to `desired` where the plan left it unknown.
+  static tf::Value WithListed(const tf::Value& state, const std::vector<std::string>& desired) {
+    if (state.attr(kRemovedOnDestroy).is_known()) return state;
+    return state.WithAttr(kRemovedOnDestroy, StringSet(desired));
+  }
+
   // Whether Jira lists `name` in `group` now (through the user's groups); nullopt when the
   // read fails. A user that does not exist is in no group.
   static std::optional<bool> MemberNow(jira::Client& client, const std::string& group,
@@ -298,7 +347,8 @@ class GroupMembersResource final : public tf::Resource {
     return tf::Value::ObjectOf(GetSchema().ImpliedType(),
                                {{"id", tf::Value::String(group)},
                                 {"group", group_value},
-                                {"usernames", StringSet(names)}});
+                                {"usernames", StringSet(names)},
+                                {kRemovedOnDestroy, reference.attr(kRemovedOnDestroy)}});
   }
 
   void ReadInto(jira::Client& client, const std::string& group, tf::Value& state,

@@ -49,6 +49,8 @@ TEST_P(JiraGroupMembersCliTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   CliResult r = tf->Plan();
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   EXPECT_NE(r.out.find("removed_on_destroy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("+ \"bob\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("usernames "), std::string::npos) << "no membership changes: " << r.out;
   EXPECT_NE(r.out.find("updated in-place"), std::string::npos) << r.out;
   EXPECT_EQ(ActionsInPlan(*tf, "jira_group_members.team"), "update");
   TFJ_ASSERT_EXIT(tf->Apply(), 0, "apply the listing");
