@@ -9,7 +9,7 @@
 // spelling is kept in state.
 //
 // Which users are listed is kept in state, in the computed attribute removed_on_destroy,
-// not in private state: Delete sees neither the configuration nor a plan, and listing a user
+// not in private state (as earlier builds did): Delete sees neither the configuration nor a plan, and listing a user
 // who is already a member (added by hand) changes nothing Jira holds, so the plan would be
 // empty and no apply would record the listing. Terraform keeps a planned private only when
 // it applies the change (a no-op change keeps the refreshed object, private included: checked
@@ -20,8 +20,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "provider/text/unicode.h"
 #include "resources/all.h"
@@ -61,19 +59,6 @@ bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>
 }
 
 constexpr char kRemovedOnDestroy[] = "removed_on_destroy";
-
-// Private state {"listed": [...]}, which earlier builds wrote instead of removed_on_destroy:
-// read once, to fill the attribute of objects they created.
-std::optional<std::vector<std::string>> DecodeListed(const std::string& data) {
-  if (data.empty()) return std::nullopt;
-  auto j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("listed") || !j["listed"].is_array()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& v : j["listed"]) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
 
 tf::Schema MembersSchema() {
   tf::Schema s;
@@ -175,7 +160,6 @@ class GroupMembersResource final : public tf::Resource {
     bool settled = Reconcile(*client, group, desired, diags);
     // From here on the group's members may have changed: state must say so.
     resp.state = WithListed(plan.WithAttr("id", tf::Value::String(group)), desired);
-    resp.private_data.clear();
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -208,12 +192,8 @@ class GroupMembersResource final : public tf::Resource {
     }
     resp.state = StateFrom(state, group, members);
     if (resp.state.attr(kRemovedOnDestroy).is_null()) {
-      // Imported (or written by an earlier build): the listed users are those the earlier
-      // build recorded, else the members found now, which the import adopts.
-      auto listed = DecodeListed(req.private_data);
-      resp.state = resp.state.WithAttr(
-          kRemovedOnDestroy, listed ? StringSet(*listed) : resp.state.attr("usernames"));
-      resp.private_data.clear();
+      // Just imported: the import adopts the members it finds, and destroy removes them.
+      resp.state = resp.state.WithAttr(kRemovedOnDestroy, resp.state.attr("usernames"));
     }
   }
 
@@ -225,7 +205,6 @@ class GroupMembersResource final : public tf::Resource {
     std::vector<std::string> desired = Strings(req.planned_state.attr("usernames"));
     bool settled = Reconcile(*client, group, desired, diags);
     resp.state = WithListed(req.planned_state.WithAttr("id", req.prior_state.attr("id")), desired);
-    resp.private_data.clear();
     if (!settled) ReadInto(*client, group, resp.state, diags);
   }
 
@@ -234,17 +213,11 @@ class GroupMembersResource final : public tf::Resource {
     auto client = jira_.Client(req.cancel, diags);
     if (!client) return;
     std::string group = tf::GetString(req.prior_state, "id").value_or("");
-    // The listed users. State not yet refreshed by this build may lack the record: then
-    // an earlier build's private record, else the members the state holds.
-    std::vector<std::string> names;
+    // The listed users. (Every object read once holds the record; without one, as an
+    // import would be before its read, the members the state holds.)
     const tf::Value& recorded = req.prior_state.attr(kRemovedOnDestroy);
-    if (recorded.is_known()) {
-      names = Strings(recorded);
-    } else if (auto listed = DecodeListed(req.private_data)) {
-      names = *listed;
-    } else {
-      names = Strings(req.prior_state.attr("usernames"));
-    }
+    const std::vector<std::string> names =
+        Strings(recorded.is_known() ? recorded : req.prior_state.attr("usernames"));
     for (const auto& name : names) {
       auto removed = WriteMembers(jira_.member_cache(), group,
                                   [&] { return client->RemoveUserFromGroup(group, name); });

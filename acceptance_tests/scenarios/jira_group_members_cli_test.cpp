@@ -14,7 +14,7 @@
 namespace tfjira::scenarios {
 namespace {
 
-class JiraGroupMembersCliTest : public JiraCliScenario {
+class JiraGroupMembersDestroyCliTest : public JiraCliScenario {
  protected:
   void MakeUsersAndGroup() {
     AddUser("alice");
@@ -34,7 +34,7 @@ resource "jira_group_members" "team" {
   }
 };
 
-TEST_P(JiraGroupMembersCliTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
+TEST_P(JiraGroupMembersDestroyCliTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
   MakeUsersAndGroup();
   auto tf = NewCli();
@@ -64,7 +64,7 @@ TEST_P(JiraGroupMembersCliTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   EXPECT_TRUE(Members("team").empty());
 }
 
-TEST_P(JiraGroupMembersCliTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) {
+TEST_P(JiraGroupMembersDestroyCliTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
   MakeUsersAndGroup();
   auto tf = NewCli();
@@ -77,7 +77,7 @@ TEST_P(JiraGroupMembersCliTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) 
   EXPECT_EQ(Members("team"), (std::set<std::string>{"carol"}));
 }
 
-TEST_P(JiraGroupMembersCliTest, ImportIntoAFreshDirectoryThenDestroy) {
+TEST_P(JiraGroupMembersDestroyCliTest, ImportIntoAFreshDirectoryThenDestroy) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
   MakeUsersAndGroup();
   ASSERT_TRUE(Admin().AddUserToGroup("team", "alice").ok());
@@ -95,7 +95,7 @@ TEST_P(JiraGroupMembersCliTest, ImportIntoAFreshDirectoryThenDestroy) {
   EXPECT_EQ(Members("team"), (std::set<std::string>{"carol"}));
 }
 
-TFJ_INSTANTIATE_PROTOCOLS(JiraGroupMembersCliTest);
+TFJ_INSTANTIATE_PROTOCOLS(JiraGroupMembersDestroyCliTest);
 
 }  // namespace
 }  // namespace tfjira::scenarios

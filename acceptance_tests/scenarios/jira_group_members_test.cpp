@@ -12,7 +12,7 @@
 namespace tfjira::scenarios {
 namespace {
 
-class JiraGroupMembersTest : public JiraScenario {
+class JiraGroupMembersDestroyTest : public JiraScenario {
  protected:
   static tf::Value Names(const std::vector<std::string>& names) {
     std::vector<tf::Value> items;
@@ -38,7 +38,7 @@ class JiraGroupMembersTest : public JiraScenario {
   }
 };
 
-TEST_P(JiraGroupMembersTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
+TEST_P(JiraGroupMembersDestroyTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   MakeUsersAndGroup();
   auto ws = NewWorkspace();
   SetMembers(*ws, {"alice"});
@@ -59,6 +59,8 @@ TEST_P(JiraGroupMembersTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"alice", "bob"}));
   EXPECT_EQ(Members("team"), (std::set<std::string>{"alice", "bob"}));
+  // An import of the group now finds the same object, record included.
+  TFJ_ASSERT_OK(ws->ImportStateVerify("jira_group_members.team", "team"));
 
   // Destroy (through an apply: the group stays, which the harness's destroy check would
   // take for a leftover) removes both listed users and keeps the group.
@@ -73,7 +75,7 @@ TEST_P(JiraGroupMembersTest, MemberAddedByHandThenListedIsRemovedByDestroy) {
   EXPECT_TRUE(UserExists("bob"));
 }
 
-TEST_P(JiraGroupMembersTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) {
+TEST_P(JiraGroupMembersDestroyTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) {
   MakeUsersAndGroup();
   auto ws = NewWorkspace();
   SetMembers(*ws, {"alice"});
@@ -88,7 +90,7 @@ TEST_P(JiraGroupMembersTest, MemberAddedByHandAndNeverListedIsLeftByDestroy) {
   EXPECT_EQ(Members("team"), (std::set<std::string>{"carol"}));
 }
 
-TEST_P(JiraGroupMembersTest, UserDroppedFromTheListIsNoLongerRemovedByDestroy) {
+TEST_P(JiraGroupMembersDestroyTest, UserDroppedFromTheListIsNoLongerRemovedByDestroy) {
   MakeUsersAndGroup();
   auto ws = NewWorkspace();
   SetMembers(*ws, {"alice", "bob"});
@@ -105,7 +107,7 @@ TEST_P(JiraGroupMembersTest, UserDroppedFromTheListIsNoLongerRemovedByDestroy) {
   EXPECT_EQ(Members("team"), (std::set<std::string>{"bob"}));
 }
 
-TEST_P(JiraGroupMembersTest, LetterCaseAloneChangesNothing) {
+TEST_P(JiraGroupMembersDestroyTest, LetterCaseAloneChangesNothing) {
   MakeUsersAndGroup();
   auto ws = NewWorkspace();
   SetMembers(*ws, {"alice"});
@@ -117,7 +119,7 @@ TEST_P(JiraGroupMembersTest, LetterCaseAloneChangesNothing) {
   EXPECT_TRUE(Members("team").empty());
 }
 
-TEST_P(JiraGroupMembersTest, ImportedThenDestroyedRemovesTheMembersItWasImportedWith) {
+TEST_P(JiraGroupMembersDestroyTest, ImportedThenDestroyedRemovesTheMembersItWasImportedWith) {
   MakeUsersAndGroup();
   ASSERT_TRUE(Admin().AddUserToGroup("team", "alice").ok());
   ASSERT_TRUE(Admin().AddUserToGroup("team", "bob").ok());
@@ -136,7 +138,7 @@ TEST_P(JiraGroupMembersTest, ImportedThenDestroyedRemovesTheMembersItWasImported
   EXPECT_EQ(Members("team"), (std::set<std::string>{"carol"}));
 }
 
-TEST_P(JiraGroupMembersTest, ImportedWithMoreMembersThanListedPlansTheirRemoval) {
+TEST_P(JiraGroupMembersDestroyTest, ImportedWithMoreMembersThanListedPlansTheirRemoval) {
   MakeUsersAndGroup();
   for (const char* u : {"alice", "bob", "carol"}) ASSERT_TRUE(Admin().AddUserToGroup("team", u).ok());
   auto ws = NewWorkspace();
@@ -150,7 +152,7 @@ TEST_P(JiraGroupMembersTest, ImportedWithMoreMembersThanListedPlansTheirRemoval)
             (std::set<std::string>{"alice"}));
 }
 
-TEST_P(JiraGroupMembersTest, UsersCreatedInTheSameApplyAreRemovedByDestroy) {
+TEST_P(JiraGroupMembersDestroyTest, UsersCreatedInTheSameApplyAreRemovedByDestroy) {
   ASSERT_TRUE(Admin().CreateGroup("team").ok());
   auto ws = NewWorkspace();
   ws->SetResource("jira_user", "dave", {{"name", S("dave")}, {"email", S("dave@example.com")}});
@@ -166,7 +168,7 @@ TEST_P(JiraGroupMembersTest, UsersCreatedInTheSameApplyAreRemovedByDestroy) {
   EXPECT_TRUE(Members("team").empty());
 }
 
-TFJ_INSTANTIATE_PROTOCOLS(JiraGroupMembersTest);
+TFJ_INSTANTIATE_PROTOCOLS(JiraGroupMembersDestroyTest);
 
 }  // namespace
 }  // namespace tfjira::scenarios
