@@ -168,6 +168,36 @@ TEST_P(JiraGroupMembersDestroyTest, UsersCreatedInTheSameApplyAreRemovedByDestro
   EXPECT_TRUE(Members("team").empty());
 }
 
+TEST_P(JiraGroupMembersDestroyTest, ListingAndDestroyUnderInjectedFaults) {
+  // A fifth of the requests get a 503, a dropped connection or a lost answer (the change
+  // made, no reply): the listing still converges and destroy still removes both users once.
+  MakeUsersAndGroup();
+  auto ws = NewWorkspace();
+  SetMembers(*ws, {"alice"});
+  TFJ_ASSERT_OK(ws->Apply());
+  ASSERT_TRUE(Admin().AddUserToGroup("team", "bob").ok());
+  ASSERT_TRUE(Admin().AddUserToGroup("team", "carol").ok());  // never listed
+  emulator::Faults faults;
+  faults.fault_rate = 0.2;
+  faults.kinds = {"503", "drop", "lost"};
+  faults.retry_after_s = 0;
+  SetFaults(faults);
+  SetMembers(*ws, {"alice", "bob", "carol"});
+  TFJ_ASSERT_OK(ws->Apply());
+  TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+  SetMembers(*ws, {"alice", "bob"});  // carol leaves the list (and the group) again
+  TFJ_ASSERT_OK(ws->Apply());
+  TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
+  SetFaults(emulator::Faults());  // the administrator's requests are not faulted
+  ASSERT_TRUE(Admin().AddUserToGroup("team", "carol").ok());  // back by hand, not listed
+  SetFaults(faults);
+  ws->RemoveResource("jira_group_members", "team");
+  TFJ_ASSERT_OK(ws->Apply());
+  SetFaults(emulator::Faults());
+  EXPECT_TRUE(GroupExists("team"));
+  EXPECT_EQ(Members("team"), (std::set<std::string>{"carol"}));
+}
+
 TFJ_INSTANTIATE_PROTOCOLS(JiraGroupMembersDestroyTest);
 
 }  // namespace
