@@ -9,13 +9,14 @@
 // spelling is kept in state.
 //
 // Which users are listed is kept in state, in the computed attribute removed_on_destroy,
-// not in private state (as earlier builds did): Delete sees neither the configuration nor a plan, and listing a user
-// who is already a member (added by hand) changes nothing Jira holds, so the plan would be
-// empty and no apply would record the listing. Terraform keeps a planned private only when
-// it applies the change (a no-op change keeps the refreshed object, private included: checked
-// with Terraform 1.11), so the plan instead shows the user joining removed_on_destroy as an
-// in-place update, which the apply records and after which the next plan is empty. This
-// holds for every Terraform from 0.12 on and OpenTofu alike.
+// not in private state: Delete sees neither the configuration nor a plan, and listing a
+// user who is already a member (added by hand) changes nothing Jira holds, so the plan
+// would be empty and no apply would record the listing. Terraform keeps a planned private
+// only when it applies the change (a no-op change keeps the refreshed object, private
+// included: checked with Terraform 1.11), so the plan instead shows the user joining
+// removed_on_destroy as an in-place update, which the apply records and after which the
+// next plan is empty. Computed attributes planned by the provider work the same in every
+// Terraform from 0.12 on and in OpenTofu.
 #include <optional>
 #include <set>
 #include <string>

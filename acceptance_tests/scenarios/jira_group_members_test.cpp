@@ -27,7 +27,8 @@ class JiraGroupMembersDestroyTest : public JiraScenario {
     ASSERT_TRUE(Admin().CreateGroup("team").ok());
   }
   void SetMembers(Workspace& ws, const std::vector<std::string>& names) {
-    ws.SetResource("jira_group_members", "team", {{"group", S("team")}, {"usernames", Names(names)}});
+    ws.SetResource("jira_group_members", "team",
+                   {{"group", S("team")}, {"usernames", Names(names)}});
   }
   // The names in a set-of-strings attribute.
   static std::set<std::string> SetOf(const tf::Value& v) {
@@ -140,7 +141,9 @@ TEST_P(JiraGroupMembersDestroyTest, ImportedThenDestroyedRemovesTheMembersItWasI
 
 TEST_P(JiraGroupMembersDestroyTest, ImportedWithMoreMembersThanListedPlansTheirRemoval) {
   MakeUsersAndGroup();
-  for (const char* u : {"alice", "bob", "carol"}) ASSERT_TRUE(Admin().AddUserToGroup("team", u).ok());
+  for (const char* u : {"alice", "bob", "carol"}) {
+    ASSERT_TRUE(Admin().AddUserToGroup("team", u).ok());
+  }
   auto ws = NewWorkspace();
   SetMembers(*ws, {"alice"});
   TFJ_ASSERT_OK(ws->Import("jira_group_members", "team", "team"));
@@ -158,7 +161,8 @@ TEST_P(JiraGroupMembersDestroyTest, UsersCreatedInTheSameApplyAreRemovedByDestro
   ws->SetResource("jira_user", "dave", {{"name", S("dave")}, {"email", S("dave@example.com")}});
   ws->SetResource("jira_group_members", "team",
                   {{"group", S("team")},
-                   {"usernames", tf::Value::Set(tf::Type::String(), {Ref("jira_user.dave", "name")})}});
+                   {"usernames",
+                    tf::Value::Set(tf::Type::String(), {Ref("jira_user.dave", "name")})}});
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
