@@ -158,6 +158,8 @@ nlohmann::json Router::Stats() const {
   nlohmann::json out = {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
   out["first_request_at"] = first_request_at_ > 0 ? nlohmann::json(first_request_at_) : nullptr;
   out["last_answer_at"] = last_answer_at_ > 0 ? nlohmann::json(last_answer_at_) : nullptr;
+  out["longest_pause_s"] = longest_pause_s_;
+  out["requests_before_pause"] = requests_before_pause_;
   if (cluster_.active()) out["nodes"] = cluster_.Served();
   return out;
 }
@@ -169,9 +171,16 @@ void Router::ClearStats() {
   total_ = 0;
   first_request_at_ = 0;
   last_answer_at_ = 0;
+  longest_pause_s_ = 0;
+  requests_before_pause_ = 0;
 }
 
 void Router::NoteAnswered(double received) {
+  // Requests are answered one at a time under mu_, and total_ already counts this one.
+  if (last_answer_at_ > 0 && received - last_answer_at_ > longest_pause_s_) {
+    longest_pause_s_ = received - last_answer_at_;
+    requests_before_pause_ = total_ - 1;
+  }
   if (first_request_at_ == 0 || received < first_request_at_) first_request_at_ = received;
   last_answer_at_ = std::max(last_answer_at_, WallSeconds());
 }
@@ -205,6 +214,8 @@ void Router::Reset() {
   total_ = 0;
   first_request_at_ = 0;
   last_answer_at_ = 0;
+  longest_pause_s_ = 0;
+  requests_before_pause_ = 0;
   buckets_.clear();
   cluster_.CatchUp();
   Persist();

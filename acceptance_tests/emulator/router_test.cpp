@@ -332,6 +332,10 @@ TEST_F(RouterTest, StatsTellWhenTheFirstRequestCameAndTheLastWasAnswered) {
   EXPECT_LE(first, middle);
   EXPECT_GE(last, middle);
   EXPECT_LE(last, after);
+  // The 20 ms between the two requests is the longest pause, after the first request.
+  EXPECT_GE(stats["longest_pause_s"].get<double>(), 0.020);
+  EXPECT_LE(stats["longest_pause_s"].get<double>(), after - before);
+  EXPECT_EQ(stats["requests_before_pause"], 1);
 
   // DELETE zeroes the counters and the times, and keeps the state.
   CreateUser("kept");
@@ -342,6 +346,8 @@ TEST_F(RouterTest, StatsTellWhenTheFirstRequestCameAndTheLastWasAnswered) {
   EXPECT_TRUE(stats["requests"].empty()) << stats.dump();
   EXPECT_TRUE(stats["first_request_at"].is_null()) << stats.dump();
   EXPECT_TRUE(stats["last_answer_at"].is_null()) << stats.dump();
+  EXPECT_EQ(stats["longest_pause_s"], 0);
+  EXPECT_EQ(stats["requests_before_pause"], 0);
   EXPECT_EQ(Get("/rest/api/2/user?username=kept").status, 200);
   stats = router_->Stats();
   EXPECT_EQ(stats["total"], 1);
