@@ -125,6 +125,12 @@ std::string Usage() {
                               unlimited by default (repeatable)
   --help                      this text
 Run-time control (no auth): GET /_emulator/stats, GET|POST /_emulator/faults, POST /_emulator/reset
+  GET /_emulator/stats        requests per route, faults, and first_request_at/last_answer_at:
+                              when the first request (outside /_emulator) was received and the
+                              last answered, in seconds since the Unix epoch; and
+                              longest_pause_s, the longest time between an answer and the
+                              next request, with requests_before_pause answered before it
+  DELETE /_emulator/stats     zero the counters and those times (the state stays)
   POST /_emulator/replicate   finish every pending replication (cluster and --stale-reads)
   POST /_emulator/user-language {"username":NAME,"language":"de"|"en"|null}
   POST /_emulator/nest, POST /_emulator/unnest {"child":GROUP,"parent":GROUP}

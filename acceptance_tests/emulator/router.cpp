@@ -1,5 +1,7 @@
 #include "acceptance_tests/emulator/router.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 
@@ -51,6 +53,11 @@ std::string FormatRate(double v) {
 }
 
 bool IsMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -149,8 +156,33 @@ void Router::Persist() {
 nlohmann::json Router::Stats() const {
   std::lock_guard lock(mu_);
   nlohmann::json out = {{"total", total_}, {"requests", stats_}, {"faults", fault_stats_}};
+  out["first_request_at"] = first_request_at_ > 0 ? nlohmann::json(first_request_at_) : nullptr;
+  out["last_answer_at"] = last_answer_at_ > 0 ? nlohmann::json(last_answer_at_) : nullptr;
+  out["longest_pause_s"] = longest_pause_s_;
+  out["requests_before_pause"] = requests_before_pause_;
   if (cluster_.active()) out["nodes"] = cluster_.Served();
   return out;
+}
+
+void Router::ClearStats() {
+  std::lock_guard lock(mu_);
+  stats_.clear();
+  fault_stats_.clear();
+  total_ = 0;
+  first_request_at_ = 0;
+  last_answer_at_ = 0;
+  longest_pause_s_ = 0;
+  requests_before_pause_ = 0;
+}
+
+void Router::NoteAnswered(double received) {
+  // Requests are answered one at a time under mu_, and total_ already counts this one.
+  if (last_answer_at_ > 0 && received - last_answer_at_ > longest_pause_s_) {
+    longest_pause_s_ = received - last_answer_at_;
+    requests_before_pause_ = total_ - 1;
+  }
+  if (first_request_at_ == 0 || received < first_request_at_) first_request_at_ = received;
+  last_answer_at_ = std::max(last_answer_at_, WallSeconds());
 }
 
 void Router::Replicate() {
@@ -180,6 +212,10 @@ void Router::Reset() {
   stats_.clear();
   fault_stats_.clear();
   total_ = 0;
+  first_request_at_ = 0;
+  last_answer_at_ = 0;
+  longest_pause_s_ = 0;
+  requests_before_pause_ = 0;
   buckets_.clear();
   cluster_.CatchUp();
   Persist();
@@ -226,6 +262,7 @@ Response Router::Handle(const Request& request) {
       (local.size() == context.size() || local[context.size()] == '/');
   const bool emulator_path = path.rfind("/_emulator/", 0) == 0 ||
                              (inside_context && path.rfind(context + "/_emulator/", 0) == 0);
+  const double received = emulator_path ? 0 : WallSeconds();
   if (!options_.redirect_url.empty() && !emulator_path && (context.empty() || !inside_context)) {
     // A reverse proxy in front of Jira that redirects (http to https, or a request without
     // the context path to one with it), as the proxy guides in Atlassian's "Integrating Jira
@@ -238,6 +275,7 @@ Response Router::Handle(const Request& request) {
                               "The document has moved to " + options_.redirect_url +
                                   request.target);
     r.SetHeader("Location", options_.redirect_url + request.target);
+    NoteAnswered(received);
     return r;
   }
   if (inside_context) {
@@ -246,6 +284,7 @@ Response Router::Handle(const Request& request) {
     std::lock_guard lock(mu_);
     ++total_;
     ++stats_[request.method + " (unmatched)"];
+    NoteAnswered(received);
     return StatusEntity(404, "null for uri: " + request.target);
   }
   if (local.rfind("/_emulator/", 0) == 0) return HandleEmulator(request, local);
@@ -258,6 +297,7 @@ Response Router::Handle(const Request& request) {
   if (route) cluster_.Decorate(*route, context.empty() ? "/" : context, &r);
   r.SetHeader("X-AREQUESTID", std::to_string(++request_seq_));
   if (!r.Header("Cache-Control")) r.SetHeader("Cache-Control", "no-cache, no-store, no-transform");
+  NoteAnswered(received);
   return r;
 }
 
@@ -520,6 +560,10 @@ bool Router::StaleEligible(const Route& route) {
 
 Response Router::HandleEmulator(const Request& req, const std::string& path) {
   if (path == "/_emulator/stats" && req.method == "GET") return JsonResponse(200, Stats());
+  if (path == "/_emulator/stats" && req.method == "DELETE") {
+    ClearStats();
+    return EmptyResponse(204);
+  }
   if (path == "/_emulator/replicate" && req.method == "POST") {
     Replicate();
     return EmptyResponse(204);

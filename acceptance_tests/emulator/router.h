@@ -31,8 +31,16 @@ class Router {
 
   Response Handle(const Request& request);
 
-  // {"total": N, "requests": {"POST /rest/api/2/user": n, ...}, "faults": {"429": n, ...}}
+  // {"total": N, "requests": {"POST /rest/api/2/user": n, ...}, "faults": {"429": n, ...},
+  //  "first_request_at": T, "last_answer_at": T, "longest_pause_s": S, "requests_before_pause": N}:
+  //  T in seconds since the Unix epoch (system clock, fractional), when the first request
+  //  outside /_emulator was received and the last one answered (null before any); S the
+  //  longest time between answering one such request and receiving the next (0 before two),
+  //  and N how many had been answered before that pause.
   nlohmann::json Stats() const;
+  // Zeroes the counters and the first/last times (not the store nor the rate-limit buckets),
+  // so that Stats() then describes what came after.
+  void ClearStats();
   void SetFaults(const Faults& faults);
   Faults GetFaults() const;
   // Back to the seeded state (also on disk); clears stats, counters and rate-limit buckets.
@@ -68,6 +76,8 @@ class Router {
   // Returns the injected fault kind for this request, or "" for none.
   std::string PickFault(const std::string& method);
   void Persist();
+  // Under mu_: notes a request outside /_emulator received at `received` as answered now.
+  void NoteAnswered(double received);
   // Whether --stale-reads plays this GET on a lagging node (reads of users, groups, schemes).
   static bool StaleEligible(const Route& route);
 
@@ -151,6 +161,10 @@ class Router {
   std::map<std::string, int64_t> stats_;
   std::map<std::string, int64_t> fault_stats_;
   int64_t total_ = 0;
+  double first_request_at_ = 0;  // seconds since the epoch; 0 = none yet
+  double last_answer_at_ = 0;
+  double longest_pause_s_ = 0;
+  int64_t requests_before_pause_ = 0;
   int64_t request_seq_ = 0;
   bool stale_pending_ = false;  // a write happened; the next eligible GET reads "stale"
   std::shared_ptr<const Store> stale_before_;  // the state before the pending writes

@@ -1,5 +1,6 @@
 // Routing tests for cross-cutting behaviour: auth variants, CAPTCHA, unknown paths, context
 // path, XSRF, bad JSON, injected faults, rate limiting, stats and state persistence.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -303,6 +304,54 @@ TEST_F(RouterTest, StatsCountRequestsPerRouteTemplate) {
   router_->Handle(MakeRequest("POST", "/_emulator/reset", "", ""));
   EXPECT_EQ(router_->Stats()["total"], 0);
   EXPECT_EQ(Get("/rest/api/2/user?username=s1").status, 404);
+}
+
+TEST_F(RouterTest, StatsTellWhenTheFirstRequestCameAndTheLastWasAnswered) {
+  auto wall = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  auto stats = router_->Stats();
+  EXPECT_TRUE(stats["first_request_at"].is_null()) << stats.dump();
+  EXPECT_TRUE(stats["last_answer_at"].is_null()) << stats.dump();
+
+  const double before = wall();
+  Get("/rest/api/2/serverInfo");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const double middle = wall();
+  Get("/rest/api/2/unknown");  // unmatched requests count too
+  const double after = wall();
+  // /_emulator requests are the harness's, not the client's: they move neither time.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  stats = Json(router_->Handle(MakeRequest("GET", "/_emulator/stats", "", "")));
+  ASSERT_TRUE(stats["first_request_at"].is_number()) << stats.dump();
+  ASSERT_TRUE(stats["last_answer_at"].is_number()) << stats.dump();
+  const double first = stats["first_request_at"].get<double>();
+  const double last = stats["last_answer_at"].get<double>();
+  EXPECT_GE(first, before);
+  EXPECT_LE(first, middle);
+  EXPECT_GE(last, middle);
+  EXPECT_LE(last, after);
+  // The 20 ms between the two requests is the longest pause, after the first request.
+  EXPECT_GE(stats["longest_pause_s"].get<double>(), 0.020);
+  EXPECT_LE(stats["longest_pause_s"].get<double>(), after - before);
+  EXPECT_EQ(stats["requests_before_pause"], 1);
+
+  // DELETE zeroes the counters and the times, and keeps the state.
+  CreateUser("kept");
+  auto r = router_->Handle(MakeRequest("DELETE", "/_emulator/stats", "", ""));
+  EXPECT_EQ(r.status, 204);
+  stats = router_->Stats();
+  EXPECT_EQ(stats["total"], 0);
+  EXPECT_TRUE(stats["requests"].empty()) << stats.dump();
+  EXPECT_TRUE(stats["first_request_at"].is_null()) << stats.dump();
+  EXPECT_TRUE(stats["last_answer_at"].is_null()) << stats.dump();
+  EXPECT_EQ(stats["longest_pause_s"], 0);
+  EXPECT_EQ(stats["requests_before_pause"], 0);
+  EXPECT_EQ(Get("/rest/api/2/user?username=kept").status, 200);
+  stats = router_->Stats();
+  EXPECT_EQ(stats["total"], 1);
+  EXPECT_GE(stats["first_request_at"].get<double>(), after);
 }
 
 class StateFileTest : public RouterTest {
