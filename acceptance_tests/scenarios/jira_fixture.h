@@ -51,6 +51,7 @@ class JiraScenario : public tfj::harness::ProtocolTest {
     ApplyRunFlags(&options);
     lagging_ = options.nodes > 1 || options.faults.stale_reads;
     run_stale_reads_ = options.faults.stale_reads;
+    run_stale_reads_expire_ms_ = options.faults.stale_reads_expire_ms;
     emulator_ = std::make_unique<emulator::Server>(std::move(options));
     emulator_->Start();
     admin_.reset();
@@ -71,9 +72,12 @@ class JiraScenario : public tfj::harness::ProtocolTest {
       ADD_FAILURE() << "TFJ_EMULATOR_FLAGS: " << error;
     }
   }
-  // Injects `faults`, keeping the run's --stale-reads.
+  // Injects `faults`, keeping the run's --stale-reads (and its expiry).
   void SetFaults(emulator::Faults faults) {
-    faults.stale_reads = faults.stale_reads || run_stale_reads_;
+    if (run_stale_reads_ && !faults.stale_reads) {
+      faults.stale_reads = true;
+      faults.stale_reads_expire_ms = run_stale_reads_expire_ms_;
+    }
     emu().SetFaults(faults);
   }
   emulator::Server& emu() { return *emulator_; }
@@ -192,6 +196,7 @@ class JiraScenario : public tfj::harness::ProtocolTest {
   std::shared_ptr<jira::Client> admin_;
   bool lagging_ = false;          // a cluster or --stale-reads: the admin observes settled
   bool run_stale_reads_ = false;  // the run's --stale-reads, kept across SetFaults
+  int run_stale_reads_expire_ms_ = -1;
 };
 
 // The planned action of `address` in the workspace's last plan, or "absent".
