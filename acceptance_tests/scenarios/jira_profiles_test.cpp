@@ -50,7 +50,7 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     TFJ_ASSERT_OK(ws->Start());
     Configure(*ws);
     TFJ_ASSERT_OK(ws->Import("jira_group", "developers", "gitlab-developers"));
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
@@ -60,16 +60,16 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     EXPECT_EQ(ActionOf(*ws, "jira_user.gitlab"), "update");
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
     EXPECT_EQ(ws->AttrString("jira_user.gitlab", "email"), "gitlab@example.com");
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
 
     // Drift: the direct membership removed by hand is found and re-created.
     ASSERT_TRUE(Admin().RemoveUserFromGroup("gitlab-developers", "gitlab").ok());
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Apply());
     EXPECT_EQ(ActionOf(*ws, "jira_group_membership.gitlab"), "create");
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
 
     // Import plans clean although Jira shows only "gitlab at example dot com".
     auto fresh = NewWorkspace();
@@ -83,9 +83,9 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     TFJ_ASSERT_OK(fresh->Stop());
 
     // Destroy under faults: German refusals after lost answers are settled by reads.
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Destroy());
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_FALSE(UserExists("gitlab"));
     EXPECT_FALSE(GroupExists("gitlab-developers"));
     EXPECT_TRUE(SchemesNamed("GitLab integration").empty());
