@@ -5,34 +5,7 @@
 namespace tfjira::scenarios {
 namespace {
 
-class JiraProfilesTest : public JiraScenario {
- protected:
-  void Configure(Workspace& ws, const std::string& display_name = "GitLab integration") {
-    ws.SetResource("jira_user", "gitlab",
-                   {{"name", S("gitlab")},
-                    {"email", S("gitlab@example.com")},
-                    {"display_name", S(display_name)},
-                    {"password", S("GitLab-s3cret")}});
-    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
-    ws.SetResource("jira_group_membership", "gitlab",
-                   {{"group", Ref("jira_group.developers", "name")},
-                    {"username", Ref("jira_user.gitlab", "name")}});
-    ws.SetResource(
-        "jira_permission_scheme", "gitlab",
-        {{"name", S("GitLab integration")},
-         {"grant", ws.Blocks("jira_permission_scheme", "grant",
-                             {{{"permission", S("ADMINISTER_PROJECTS")},
-                               {"holder_type", S("group")},
-                               {"holder_parameter", Ref("jira_group.developers", "name")}}})}});
-  }
-  static emulator::Faults SomeFaults() {
-    emulator::Faults faults;
-    faults.fault_rate = 0.2;
-    faults.kinds = {"429", "503", "drop", "lost"};
-    faults.retry_after_s = 0;
-    return faults;
-  }
-};
+class JiraProfilesTest : public JiraScenario {};
 
 TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   for (uint64_t seed : {1, 2, 3}) {
@@ -48,14 +21,14 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     StartEmulator(options);
     auto ws = NewWorkspace(/*start=*/false);
     TFJ_ASSERT_OK(ws->Start());
-    Configure(*ws);
+    ConfigureSeed(*ws);
     TFJ_ASSERT_OK(ws->Import("jira_group", "developers", "gitlab-developers"));
     SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
     // Changing display_name: no inconsistent result on the masked e-mail, no later diff.
-    Configure(*ws, "GitLab (production)");
+    ConfigureSeed(*ws, "GitLab (production)");
     TFJ_ASSERT_OK(ws->Apply());
     EXPECT_EQ(ActionOf(*ws, "jira_user.gitlab"), "update");
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());

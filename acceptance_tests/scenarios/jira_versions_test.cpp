@@ -9,31 +9,6 @@ namespace {
 class JiraVersionsTest : public JiraScenario {
  protected:
   void StartJira(const std::string& version) { StartEmulator(VersionProfile(version)); }
-  void Configure(Workspace& ws) {
-    ws.SetResource("jira_user", "gitlab",
-                   {{"name", S("gitlab")},
-                    {"email", S("gitlab@example.com")},
-                    {"display_name", S("GitLab integration")},
-                    {"password", S("GitLab-s3cret")}});
-    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
-    ws.SetResource("jira_group_membership", "gitlab",
-                   {{"group", Ref("jira_group.developers", "name")},
-                    {"username", Ref("jira_user.gitlab", "name")}});
-    ws.SetResource(
-        "jira_permission_scheme", "gitlab",
-        {{"name", S("GitLab integration")},
-         {"grant", ws.Blocks("jira_permission_scheme", "grant",
-                             {{{"permission", S("ADMINISTER_PROJECTS")},
-                               {"holder_type", S("group")},
-                               {"holder_parameter", Ref("jira_group.developers", "name")}}})}});
-  }
-  static emulator::Faults SomeFaults() {
-    emulator::Faults faults;
-    faults.fault_rate = 0.2;
-    faults.kinds = {"429", "503", "drop", "lost"};
-    faults.retry_after_s = 0;
-    return faults;
-  }
   // The seed under faults on `version`: apply, empty plan, drift repaired, import clean,
   // destroy complete, nothing missing or duplicated.
   void RunSeedScenario(const std::string& version) {
@@ -41,7 +16,7 @@ class JiraVersionsTest : public JiraScenario {
     auto ws = NewWorkspace(/*start=*/false);
     SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Start());
-    Configure(*ws);
+    ConfigureSeed(*ws);
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
     SetFaults(emulator::Faults());
