@@ -84,14 +84,17 @@ std::string Usage() {
   --rate-limit CAP/REFILL     token bucket per user: capacity and tokens per second
   --rate-limit-interval S     the bucket refills in batches every S seconds (default 1)
   --stale-reads               first GET of a user/group/scheme after writes answers from the
-                              state before them (404 for what they created, old values)
+                              state before them (404 for what they created, old values); it
+                              stays pending until that read unless --replication-delay is
+                              given, after which it expires MS ms after the last write
   --nodes N                   play a Data Center cluster of N nodes (default 1) behind a
                               load balancer: requests without an affinity cookie go to the
                               nodes round-robin; a node answers with JSESSIONID=<id>.node<n>
                               (Path = context path, HttpOnly) and X-ANODEID, and a request
                               carrying a node's cookie goes to that node
   --replication-delay MS      a node sees other nodes' writes MS ms after them (default 300;
-                              Jira 7.9+ replicates caches asynchronously)
+                              Jira 7.9+ replicates caches asynchronously); with --stale-reads,
+                              a pending stale read expires MS ms after the last write
   --balancer-cookie NAME      the balancer routes on its own cookie instead of JSESSIONID:
                               ROUTEID (Apache, ".node<n>") or AWSALB (AWS ALB, opaque)
   --seed N                    seed of the fault random generator (default 1)
@@ -355,6 +358,7 @@ CliResult ParseCommandLine(const std::vector<std::string>& args, Options* o, std
       if (!need()) return CliResult::kError;
       if (!ParseInt(value, 0, 600000, &n)) return bad("expected milliseconds");
       o->replication_delay = std::chrono::milliseconds(n);
+      o->faults.stale_reads_expire_ms = static_cast<int>(n);
     } else if (flag == "--balancer-cookie") {
       if (!need()) return CliResult::kError;
       if (value != "ROUTEID" && value != "AWSALB") return bad("expected ROUTEID or AWSALB");

@@ -51,6 +51,17 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_EQ(o.idle_timeout, std::chrono::seconds(5));
   EXPECT_EQ(o.user_search_cap, 7);
   EXPECT_TRUE(o.faults.stale_reads);
+  EXPECT_EQ(o.faults.stale_reads_expire_ms, -1);  // no --replication-delay: never expires
+}
+
+TEST(Cli, ReplicationDelayBoundsStaleReads) {
+  Options o;
+  std::string error;
+  ASSERT_EQ(Parse({"--stale-reads", "--replication-delay", "40"}, &o, &error), CliResult::kRun)
+      << error;
+  EXPECT_TRUE(o.faults.stale_reads);
+  EXPECT_EQ(o.faults.stale_reads_expire_ms, 40);
+  EXPECT_EQ(o.replication_delay, std::chrono::milliseconds(40));
 }
 
 TEST(Cli, RejectsBadValuesWithTheFlagName) {

@@ -26,6 +26,11 @@ struct Faults {
   // successful writes is answered as another node that has not seen them yet would: from the
   // state before them (404 for what they created, the old value for what they changed).
   bool stale_reads = false;
+  // How long the pending stale read lasts: it expires this many ms after the last write that
+  // left it pending (by then the lagging node has replicated every write, since replication
+  // goes in order). Negative: it never expires and waits for the next eligible read (the
+  // default). `--replication-delay MS` sets it.
+  int stale_reads_expire_ms = -1;
   // Data Center rate limiting (token bucket per user). Off when capacity <= 0.
   int rate_limit_capacity = 0;
   double rate_limit_refill_per_s = 0.0;

@@ -168,6 +168,7 @@ class Router {
   int64_t request_seq_ = 0;
   bool stale_pending_ = false;  // a write happened; the next eligible GET reads "stale"
   std::shared_ptr<const Store> stale_before_;  // the state before the pending writes
+  std::chrono::steady_clock::time_point stale_last_write_;  // the last of the pending writes
   Cluster cluster_;             // --nodes; inactive with one node
   int node_ = 0;                // the cluster node serving the current request
 };

@@ -197,6 +197,56 @@ TEST_F(RouterTest, StaleReadAnswersFromTheStateBeforeTheWrites) {
   EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
 }
 
+// With a replication delay the lagging node catches up: a stale read nobody made within the
+// delay after the last write is gone, and a read inside it is still stale.
+TEST_F(RouterTest, StaleReadExpiresAfterTheReplicationDelay) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  options_.clock = [&now] { return now; };
+  options_.faults.stale_reads = true;
+  options_.faults.stale_reads_expire_ms = 50;
+  Restart();
+  CreateGroup("first");
+  now += std::chrono::milliseconds(50);  // replicated: the read sees the write
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=first").status, 200);
+  CreateGroup("second");
+  now += std::chrono::milliseconds(30);
+  CreateUser("third");  // the last write: the delay counts from here
+  now += std::chrono::milliseconds(30);  // 60 ms after "second", 30 after "third"
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=second").status, 404);  // still stale
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=second").status, 200);
+  CreateGroup("fourth");
+  now += std::chrono::milliseconds(49);
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=fourth").status, 404);
+  EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
+}
+
+// Without a replication delay (the default) a pending stale read waits for the next read,
+// however late it comes.
+TEST_F(RouterTest, StaleReadWithoutDelayWaitsForTheNextRead) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  options_.clock = [&now] { return now; };
+  options_.faults.stale_reads = true;
+  Restart();
+  CreateGroup("late");
+  now += std::chrono::hours(2);
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=late").status, 404);
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=late").status, 200);
+}
+
+TEST_F(RouterTest, StaleReadExpiryCanBeSetAtRunTime) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  options_.clock = [&now] { return now; };
+  Restart();
+  Response r = router_->Handle(MakeRequest(
+      "POST", "/_emulator/faults", R"({"stale_reads":true,"stale_reads_expire_ms":10})", ""));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["stale_reads_expire_ms"], 10);
+  CreateGroup("quick");
+  now += std::chrono::milliseconds(10);
+  EXPECT_EQ(Get("/rest/api/2/group/member?groupname=quick").status, 200);
+  EXPECT_EQ(router_->GetFaults().stale_reads_expire_ms, 10);
+}
+
 TEST_F(RouterTest, LatencyIsReportedToTheSocketLayer) {
   Faults f;
   f.latency_ms = 25;

@@ -6,24 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
 std::string UserHcl(const std::string& apps) {
-  return R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
-
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name             = "gitlab"
   email            = "gitlab@example.com"
@@ -32,14 +21,10 @@ resource "jira_user" "gitlab" {
 )";
 }
 
-class JiraApplicationAccessCliTest : public JiraScenario {
+class JiraApplicationAccessCliTest : public JiraCliScenario {
  protected:
   std::unique_ptr<TerraformCli> NewCli() {
-    tfj::harness::TerraformCliOptions o;
-    o.provider_binary = tfj::harness::JiraProviderBinary();
-    o.provider_source = "registry.terraform.io/tfjira/jira";
-    o.protocol = GetParam();
-    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+    tfj::harness::TerraformCliOptions o = PlainCliOptions();
     auto tf = std::make_unique<TerraformCli>(o);
     tfj::harness::Status s = tf->Setup();
     EXPECT_TRUE(s.ok()) << s;

@@ -48,17 +48,20 @@ inline bool IsReplace(const std::string& actions) {
 
 class JiraCliScenario : public JiraScenario {
  protected:
-  tfj::harness::TerraformCliOptions CliOptions() {
+  // The provider as admin, with its own defaults for timeouts and retries.
+  tfj::harness::TerraformCliOptions PlainCliOptions() {
     tfj::harness::TerraformCliOptions o;
     o.provider_binary = tfj::harness::JiraProviderBinary();
     o.provider_source = "registry.terraform.io/tfjira/jira";
     o.protocol = GetParam();
+    o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+    return o;
+  }
+  tfj::harness::TerraformCliOptions CliOptions() {
+    tfj::harness::TerraformCliOptions o = PlainCliOptions();
     // Retries as the harness scenarios configure them, so injected faults are ridden out.
-    o.env = {{"JIRA_URL", emu().url()},
-             {"JIRA_USERNAME", "admin"},
-             {"JIRA_PASSWORD", "admin"},
-             {"JIRA_REQUEST_TIMEOUT", "10s"},
-             {"JIRA_MAX_RETRIES", "8"}};
+    o.env["JIRA_REQUEST_TIMEOUT"] = "10s";
+    o.env["JIRA_MAX_RETRIES"] = "8";
     return o;
   }
   // A set-up working directory (an empty pointer's test has already failed).
@@ -75,15 +78,6 @@ class JiraCliScenario : public JiraScenario {
     EXPECT_TRUE(s.ok()) << s;
     if (!s.ok()) return "error";
     return PlannedActions(plan, address);
-  }
-  // Faults as the versions and profiles scenarios inject them: a fifth of the REST requests
-  // get a 429, a 503, a dropped connection or a lost answer (the change made, no reply).
-  static emulator::Faults SomeFaults(double rate = 0.2) {
-    emulator::Faults faults;
-    faults.fault_rate = rate;
-    faults.kinds = {"429", "503", "drop", "lost"};
-    faults.retry_after_s = 0;
-    return faults;
   }
 };
 

@@ -1,25 +1,13 @@
 // The seed scenario through the real terraform CLI (label cli): protocol 6 through
 // dev_overrides, protocol 5 through reattach. `plan -detailed-exitcode` must exit 0 wherever
 // the plan must be empty. Skipped, with the reason, when terraform is not on PATH.
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
 std::string SeedHcl(const std::string& display_name) {
-  return R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-
-provider "jira" {}
-
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name         = "gitlab"
   email        = "gitlab@example.com"
@@ -58,15 +46,11 @@ output "members" {
 )";
 }
 
-class JiraCliTest : public JiraScenario {};
+class JiraCliTest : public JiraCliScenario {};
 
 TEST_P(JiraCliTest, SeedScenario) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
-  tfj::harness::TerraformCliOptions o;
-  o.provider_binary = tfj::harness::JiraProviderBinary();
-  o.provider_source = "registry.terraform.io/tfjira/jira";
-  o.protocol = GetParam();
-  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  tfj::harness::TerraformCliOptions o = PlainCliOptions();
   TerraformCli tf(o);
   TFJ_ASSERT_OK(tf.Setup());
   tf.WriteMainTf(SeedHcl("GitLab integration"));
@@ -111,13 +95,7 @@ TEST_P(JiraCliTest, SeedScenario) {
   // (Jira never returns it), so the import check uses a configuration without one.
   TerraformCli fresh(o);
   TFJ_ASSERT_OK(fresh.Setup());
-  fresh.WriteMainTf(R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
+  fresh.WriteMainTf(std::string(kJiraHclHeader) + R"(
 resource "jira_group" "developers" { name = "gitlab-developers" }
 resource "jira_group_membership" "gitlab" {
   group    = "gitlab-developers"
@@ -138,13 +116,7 @@ resource "jira_group_membership" "gitlab" {
 }
 
 std::string CaseHcl(const std::string& user, const std::string& group) {
-  return R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "u" {
   name  = ")" + user + R"("
   email = "gitlab@example.com"
@@ -179,11 +151,7 @@ resource "jira_permission_scheme" "s" {
 // accepts the prior spelling being kept there).
 TEST_P(JiraCliTest, CaseOnlyDifferencesPlanNothing) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
-  tfj::harness::TerraformCliOptions o;
-  o.provider_binary = tfj::harness::JiraProviderBinary();
-  o.provider_source = "registry.terraform.io/tfjira/jira";
-  o.protocol = GetParam();
-  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  tfj::harness::TerraformCliOptions o = PlainCliOptions();
   TerraformCli tf(o);
   TFJ_ASSERT_OK(tf.Setup());
   tf.WriteMainTf(CaseHcl("gitlab", "gitlab-developers"));

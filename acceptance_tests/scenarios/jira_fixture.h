@@ -51,6 +51,7 @@ class JiraScenario : public tfj::harness::ProtocolTest {
     ApplyRunFlags(&options);
     lagging_ = options.nodes > 1 || options.faults.stale_reads;
     run_stale_reads_ = options.faults.stale_reads;
+    run_stale_reads_expire_ms_ = options.faults.stale_reads_expire_ms;
     emulator_ = std::make_unique<emulator::Server>(std::move(options));
     emulator_->Start();
     admin_.reset();
@@ -71,12 +72,49 @@ class JiraScenario : public tfj::harness::ProtocolTest {
       ADD_FAILURE() << "TFJ_EMULATOR_FLAGS: " << error;
     }
   }
-  // Injects `faults`, keeping the run's --stale-reads.
+  // Injects `faults`, keeping the run's --stale-reads (and its expiry).
   void SetFaults(emulator::Faults faults) {
-    faults.stale_reads = faults.stale_reads || run_stale_reads_;
+    if (run_stale_reads_ && !faults.stale_reads) {
+      faults.stale_reads = true;
+      faults.stale_reads_expire_ms = run_stale_reads_expire_ms_;
+    }
     emu().SetFaults(faults);
   }
   emulator::Server& emu() { return *emulator_; }
+  // Faults as the seed, versions and profiles scenarios inject them: a fifth of the REST
+  // requests (or `rate`) get a 429, a 503, a dropped connection or a lost answer (the change
+  // made, no reply).
+  static emulator::Faults SomeFaults(double rate = 0.2) {
+    emulator::Faults faults;
+    faults.fault_rate = rate;
+    faults.kinds = {"429", "503", "drop", "lost"};
+    faults.retry_after_s = 0;
+    return faults;
+  }
+  // The seed, GitLab's guide to a Jira user for its integration as configuration: user
+  // `gitlab` with a password, group `gitlab-developers`, the membership, and permission
+  // scheme "GitLab integration" granting ADMINISTER_PROJECTS to the group (described by
+  // `description` unless it is empty).
+  static void ConfigureSeed(Workspace& ws, const std::string& display_name = "GitLab integration",
+                            const std::string& description = "") {
+    ws.SetResource("jira_user", "gitlab",
+                   {{"name", S("gitlab")},
+                    {"email", S("gitlab@example.com")},
+                    {"display_name", S(display_name)},
+                    {"password", S("GitLab-s3cret")}});
+    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
+    ws.SetResource("jira_group_membership", "gitlab",
+                   {{"group", Ref("jira_group.developers", "name")},
+                    {"username", Ref("jira_user.gitlab", "name")}});
+    Attrs scheme = {
+        {"name", S("GitLab integration")},
+        {"grant", ws.Blocks("jira_permission_scheme", "grant",
+                            {{{"permission", S("ADMINISTER_PROJECTS")},
+                              {"holder_type", S("group")},
+                              {"holder_parameter", Ref("jira_group.developers", "name")}}})}};
+    if (!description.empty()) scheme["description"] = S(description);
+    ws.SetResource("jira_permission_scheme", "gitlab", scheme);
+  }
 
   // The provider block pointing at the emulator as its administrator.
   Attrs ProviderConfig() const {
@@ -192,6 +230,7 @@ class JiraScenario : public tfj::harness::ProtocolTest {
   std::shared_ptr<jira::Client> admin_;
   bool lagging_ = false;          // a cluster or --stale-reads: the admin observes settled
   bool run_stale_reads_ = false;  // the run's --stale-reads, kept across SetFaults
+  int run_stale_reads_expire_ms_ = -1;
 };
 
 // The planned action of `address` in the workspace's last plan, or "absent".

@@ -59,10 +59,10 @@ TEST_P(JiraMemberCacheFaultsTest, NoMembershipDroppedDuplicatedOrLeftOver) {
   auto ws = NewWorkspace();
   Configure(*ws);
 
-  emu().SetFaults(LostAnswersAnd503s());
+  SetFaults(LostAnswersAnd503s());
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  emu().SetFaults(emulator::Faults());
+  SetFaults(emulator::Faults());
   for (int g = 0; g < kGroups; ++g) EXPECT_EQ(Members(GroupName(g)), Expected(g)) << GroupName(g);
   EXPECT_EQ(Members("team"), (std::set<std::string>{"member0", "member1", "member2", "member3",
                                                     "member4"}));
@@ -78,14 +78,14 @@ TEST_P(JiraMemberCacheFaultsTest, NoMembershipDroppedDuplicatedOrLeftOver) {
   }
   ASSERT_TRUE(Admin().AddUserToGroup(GroupName(0), "admin").ok());
   ASSERT_TRUE(Admin().AddUserToGroup("team", UserName(20)).ok());
-  emu().SetFaults(LostAnswersAnd503s());
+  SetFaults(LostAnswersAnd503s());
   TFJ_ASSERT_OK(ws->Apply());
   auto actions = PlannedActions(*ws);
   EXPECT_EQ(actions["create"], 3);
   EXPECT_EQ(actions["update"], 1);  // jira_group_members.team
   EXPECT_EQ(actions["replace"] + actions["delete"], 0);
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  emu().SetFaults(emulator::Faults());
+  SetFaults(emulator::Faults());
   for (int g = 0; g < kGroups; ++g) {
     std::set<std::string> want = Expected(g);
     if (g == 0) want.insert("admin");  // not Terraform's: left alone
@@ -95,11 +95,11 @@ TEST_P(JiraMemberCacheFaultsTest, NoMembershipDroppedDuplicatedOrLeftOver) {
 
   // Destroy (jira_group_members first, through an apply: its group stays, which the
   // harness's destroy check would take for a leftover).
-  emu().SetFaults(LostAnswersAnd503s());
+  SetFaults(LostAnswersAnd503s());
   ws->RemoveResource("jira_group_members", "team");
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->Destroy());
-  emu().SetFaults(emulator::Faults());
+  SetFaults(emulator::Faults());
   for (int g = 0; g < kGroups; ++g) EXPECT_FALSE(GroupExists(GroupName(g)));
   EXPECT_TRUE(GroupExists("team"));
   EXPECT_TRUE(Members("team").empty());

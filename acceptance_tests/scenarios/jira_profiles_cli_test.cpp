@@ -47,7 +47,7 @@ TEST_P(JiraProfilesCliTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   // gitlab-developers exists already (it holds the LDAP subgroup): adopt it.
   CliResult r = tf.Import("jira_group.developers", "gitlab-developers");
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  emu().SetFaults(faults);
+  SetFaults(faults);
   r = tf.Apply();
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   r = tf.Plan();
@@ -60,7 +60,7 @@ TEST_P(JiraProfilesCliTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   EXPECT_EQ(r.err.find("inconsistent result"), std::string::npos) << r.err;
   r = tf.Plan();
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
-  emu().SetFaults(emulator::Faults());
+  SetFaults(emulator::Faults());
   EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
 
   // Import of the user into a fresh directory plans clean.
@@ -78,10 +78,10 @@ resource "jira_user" "gitlab" {
   r = fresh.Plan();
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
 
-  emu().SetFaults(faults);
+  SetFaults(faults);
   r = tf.Destroy();
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  emu().SetFaults(emulator::Faults());
+  SetFaults(emulator::Faults());
   EXPECT_FALSE(UserExists("gitlab"));
   EXPECT_FALSE(GroupExists("gitlab-developers"));
 }

@@ -5,34 +5,7 @@
 namespace tfjira::scenarios {
 namespace {
 
-class JiraProfilesTest : public JiraScenario {
- protected:
-  void Configure(Workspace& ws, const std::string& display_name = "GitLab integration") {
-    ws.SetResource("jira_user", "gitlab",
-                   {{"name", S("gitlab")},
-                    {"email", S("gitlab@example.com")},
-                    {"display_name", S(display_name)},
-                    {"password", S("GitLab-s3cret")}});
-    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
-    ws.SetResource("jira_group_membership", "gitlab",
-                   {{"group", Ref("jira_group.developers", "name")},
-                    {"username", Ref("jira_user.gitlab", "name")}});
-    ws.SetResource(
-        "jira_permission_scheme", "gitlab",
-        {{"name", S("GitLab integration")},
-         {"grant", ws.Blocks("jira_permission_scheme", "grant",
-                             {{{"permission", S("ADMINISTER_PROJECTS")},
-                               {"holder_type", S("group")},
-                               {"holder_parameter", Ref("jira_group.developers", "name")}}})}});
-  }
-  static emulator::Faults SomeFaults() {
-    emulator::Faults faults;
-    faults.fault_rate = 0.2;
-    faults.kinds = {"429", "503", "drop", "lost"};
-    faults.retry_after_s = 0;
-    return faults;
-  }
-};
+class JiraProfilesTest : public JiraScenario {};
 
 TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
   for (uint64_t seed : {1, 2, 3}) {
@@ -48,28 +21,28 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     StartEmulator(options);
     auto ws = NewWorkspace(/*start=*/false);
     TFJ_ASSERT_OK(ws->Start());
-    Configure(*ws);
+    ConfigureSeed(*ws);
     TFJ_ASSERT_OK(ws->Import("jira_group", "developers", "gitlab-developers"));
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
     // Changing display_name: no inconsistent result on the masked e-mail, no later diff.
-    Configure(*ws, "GitLab (production)");
+    ConfigureSeed(*ws, "GitLab (production)");
     TFJ_ASSERT_OK(ws->Apply());
     EXPECT_EQ(ActionOf(*ws, "jira_user.gitlab"), "update");
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
     EXPECT_EQ(ws->AttrString("jira_user.gitlab", "email"), "gitlab@example.com");
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
 
     // Drift: the direct membership removed by hand is found and re-created.
     ASSERT_TRUE(Admin().RemoveUserFromGroup("gitlab-developers", "gitlab").ok());
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Apply());
     EXPECT_EQ(ActionOf(*ws, "jira_group_membership.gitlab"), "create");
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
 
     // Import plans clean although Jira shows only "gitlab at example dot com".
     auto fresh = NewWorkspace();
@@ -83,9 +56,9 @@ TEST_P(JiraProfilesTest, GermanMaskedEmailNestedGroupsUnderFaults) {
     TFJ_ASSERT_OK(fresh->Stop());
 
     // Destroy under faults: German refusals after lost answers are settled by reads.
-    emu().SetFaults(SomeFaults());
+    SetFaults(SomeFaults());
     TFJ_ASSERT_OK(ws->Destroy());
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_FALSE(UserExists("gitlab"));
     EXPECT_FALSE(GroupExists("gitlab-developers"));
     EXPECT_TRUE(SchemesNamed("GitLab integration").empty());

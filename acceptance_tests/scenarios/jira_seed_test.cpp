@@ -7,28 +7,10 @@
 namespace tfjira::scenarios {
 namespace {
 
+constexpr char kSchemeDescription[] = "Lets the GitLab integration administer projects.";
+
 class JiraSeedTest : public JiraScenario {
  protected:
-  void Configure(Workspace& ws, const std::string& display_name = "GitLab integration") {
-    ws.SetResource("jira_user", "gitlab",
-                   {{"name", S("gitlab")},
-                    {"email", S("gitlab@example.com")},
-                    {"display_name", S(display_name)},
-                    {"password", S("GitLab-s3cret")}});
-    ws.SetResource("jira_group", "developers", {{"name", S("gitlab-developers")}});
-    ws.SetResource("jira_group_membership", "gitlab",
-                   {{"group", Ref("jira_group.developers", "name")},
-                    {"username", Ref("jira_user.gitlab", "name")}});
-    ws.SetResource(
-        "jira_permission_scheme", "gitlab",
-        {{"name", S("GitLab integration")},
-         {"description", S("Lets the GitLab integration administer projects.")},
-         {"grant", ws.Blocks("jira_permission_scheme", "grant",
-                             {{{"permission", S("ADMINISTER_PROJECTS")},
-                               {"holder_type", S("group")},
-                               {"holder_parameter", Ref("jira_group.developers", "name")}}})}});
-  }
-
   // Jira holds exactly what the configuration describes, once, and state agrees with it.
   void ExpectJiraMatchesState(Workspace& ws) {
     auto user = Admin().GetUserByName("gitlab", true);
@@ -61,7 +43,7 @@ class JiraSeedTest : public JiraScenario {
 
 TEST_P(JiraSeedTest, ApplyRepairUpdateDestroy) {
   auto ws = NewWorkspace();
-  Configure(*ws);
+  ConfigureSeed(*ws, "GitLab integration", kSchemeDescription);
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   ExpectJiraMatchesState(*ws);
@@ -82,7 +64,7 @@ TEST_P(JiraSeedTest, ApplyRepairUpdateDestroy) {
 
   // The display name is updated in place.
   std::string key = ws->AttrString("jira_user.gitlab", "key");
-  Configure(*ws, "GitLab (production)");
+  ConfigureSeed(*ws, "GitLab (production)", kSchemeDescription);
   TFJ_ASSERT_OK(ws->Apply());
   EXPECT_EQ(ActionOf(*ws, "jira_user.gitlab"), "update");
   EXPECT_EQ(ws->AttrString("jira_user.gitlab", "key"), key);
@@ -101,13 +83,10 @@ TEST_P(JiraSeedTest, SurvivesTwentyPercentFaults) {
     options.seed = seed;
     StartEmulator(options);
     auto ws = NewWorkspace(/*start=*/false);
-    emulator::Faults faults;
-    faults.fault_rate = 0.2;
-    faults.kinds = {"429", "503", "drop", "lost"};
-    faults.retry_after_s = 0;
+    const emulator::Faults faults = SomeFaults();
     SetFaults(faults);
     TFJ_ASSERT_OK(ws->Start());
-    Configure(*ws);
+    ConfigureSeed(*ws, "GitLab integration", kSchemeDescription);
     TFJ_ASSERT_OK(ws->Apply());
     TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 

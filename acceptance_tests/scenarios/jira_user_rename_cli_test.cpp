@@ -4,24 +4,13 @@
 #include <map>
 #include <string>
 
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
 std::string RenameHcl(const std::string& username) {
-  return R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
-
+  return std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name  = ")" + username + R"("
   email = "gitlab@example.com"
@@ -42,17 +31,7 @@ resource "jira_permission_scheme" "s" {
 )";
 }
 
-std::string Actions(const nlohmann::json& plan, const std::string& address) {
-  for (const auto& rc : plan.value("resource_changes", nlohmann::json::array())) {
-    if (rc.value("address", "") != address) continue;
-    std::string out;
-    for (const auto& a : rc["change"]["actions"]) out += (out.empty() ? "" : ",") + a.get<std::string>();
-    return out;
-  }
-  return "absent";
-}
-
-class JiraUserRenameCliTest : public JiraScenario {
+class JiraUserRenameCliTest : public JiraCliScenario {
  protected:
   std::map<std::string, int64_t> Writes() {
     std::map<std::string, int64_t> out;
@@ -66,11 +45,7 @@ class JiraUserRenameCliTest : public JiraScenario {
 
 TEST_P(JiraUserRenameCliTest, RenameUpdatesMembershipAndGrantInPlace) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
-  tfj::harness::TerraformCliOptions o;
-  o.provider_binary = tfj::harness::JiraProviderBinary();
-  o.provider_source = "registry.terraform.io/tfjira/jira";
-  o.protocol = GetParam();
-  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  tfj::harness::TerraformCliOptions o = PlainCliOptions();
   TerraformCli tf(o);
   tfj::harness::Status s = tf.Setup();
   ASSERT_TRUE(s.ok()) << s;
@@ -82,9 +57,9 @@ TEST_P(JiraUserRenameCliTest, RenameUpdatesMembershipAndGrantInPlace) {
   tf.WriteMainTf(RenameHcl("gitlab-bot"));
   nlohmann::json plan = tf.PlanJson(&s);
   ASSERT_TRUE(s.ok()) << s;
-  EXPECT_EQ(Actions(plan, "jira_user.gitlab"), "update");
-  EXPECT_EQ(Actions(plan, "jira_group_membership.m"), "update");
-  EXPECT_EQ(Actions(plan, "jira_permission_scheme.s"), "update");
+  EXPECT_EQ(PlannedActions(plan, "jira_user.gitlab"), "update");
+  EXPECT_EQ(PlannedActions(plan, "jira_group_membership.m"), "update");
+  EXPECT_EQ(PlannedActions(plan, "jira_permission_scheme.s"), "update");
 
   auto before = Writes();
   CliResult renamed = tf.Apply();

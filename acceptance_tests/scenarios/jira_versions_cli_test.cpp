@@ -52,10 +52,10 @@ class JiraVersionsCliTest : public JiraCliScenario {
     auto tf = NewCli();
     ASSERT_TRUE(tf);
     tf->WriteMainTf(SeedHcl(/*with_password=*/true));
-    emu().SetFaults(SomeFaults(kFaultRate));
+    SetFaults(SomeFaults(kFaultRate));
     TFJ_ASSERT_EXIT(tf->Apply(), 0, "apply under faults");
     TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after apply must be empty");
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_EQ(UsersNamed("gitlab"), 1) << "missing or duplicated user";
     EXPECT_EQ(GroupsNamed("gitlab-developers"), 1) << "missing or duplicated group";
     EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
@@ -69,11 +69,11 @@ class JiraVersionsCliTest : public JiraCliScenario {
 
     // Drift: the membership removed by hand is found and re-created.
     ASSERT_TRUE(Admin().RemoveUserFromGroup("gitlab-developers", "gitlab").ok());
-    emu().SetFaults(SomeFaults(kFaultRate));
+    SetFaults(SomeFaults(kFaultRate));
     TFJ_EXPECT_EXIT(tf->Plan(), 2, "plan after the membership was removed by hand");
     TFJ_ASSERT_EXIT(tf->Apply(), 0, "repair under faults");
     TFJ_EXPECT_EXIT(tf->Plan(), 0, "plan after repair must be empty");
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_TRUE(IsMember("gitlab-developers", "gitlab"));
 
     // Import by name into a fresh directory plans clean (no password there: Jira never
@@ -82,19 +82,19 @@ class JiraVersionsCliTest : public JiraCliScenario {
       auto fresh = NewCli();
       ASSERT_TRUE(fresh);
       fresh->WriteMainTf(SeedHcl(/*with_password=*/false));
-      emu().SetFaults(SomeFaults(kFaultRate));
+      SetFaults(SomeFaults(kFaultRate));
       TFJ_ASSERT_EXIT(fresh->Import("jira_user.gitlab", "gitlab"), 0, "import under faults");
       TFJ_EXPECT_EXIT(fresh->Plan(), 0, "plan after import must be empty");
-      emu().SetFaults(emulator::Faults());
+      SetFaults(emulator::Faults());
       tfj::harness::Status s;
       nlohmann::json shown = fresh->ShowJson(&s);
       ASSERT_TRUE(s.ok()) << s;
       EXPECT_EQ(shown["values"]["root_module"]["resources"][0]["values"]["key"], key);
     }
 
-    emu().SetFaults(SomeFaults(kFaultRate));
+    SetFaults(SomeFaults(kFaultRate));
     TFJ_ASSERT_EXIT(tf->Destroy(), 0, "destroy under faults");
-    emu().SetFaults(emulator::Faults());
+    SetFaults(emulator::Faults());
     EXPECT_EQ(UsersNamed("gitlab"), 0);
     EXPECT_EQ(GroupsNamed("gitlab-developers"), 0);
     EXPECT_TRUE(SchemesNamed("GitLab integration").empty());

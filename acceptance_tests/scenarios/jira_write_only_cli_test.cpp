@@ -5,24 +5,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "acceptance_tests/harness/terraform_cli.h"
-#include "acceptance_tests/scenarios/jira_fixture.h"
+#include "acceptance_tests/scenarios/jira_cli_fixture.h"
 
 namespace tfjira::scenarios {
 namespace {
 
-using tfj::harness::CliResult;
-using tfj::harness::TerraformCli;
-
-constexpr const char* kHcl = R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-
-provider "jira" {}
-
+const std::string kHcl = std::string(kJiraHclHeader) + R"(
 variable "gitlab_password" {
   type      = string
   sensitive = true
@@ -48,7 +36,7 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-class JiraWriteOnlyCliTest : public JiraScenario {
+class JiraWriteOnlyCliTest : public JiraCliScenario {
  protected:
   bool SignsIn(const std::string& password) {
     jira::ClientConfig c;
@@ -72,11 +60,7 @@ class JiraWriteOnlyCliTest : public JiraScenario {
 
 TEST_P(JiraWriteOnlyCliTest, PasswordNeverReachesStateOrPlan) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
-  tfj::harness::TerraformCliOptions o;
-  o.provider_binary = tfj::harness::JiraProviderBinary();
-  o.provider_source = "registry.terraform.io/tfjira/jira";
-  o.protocol = GetParam();
-  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  tfj::harness::TerraformCliOptions o = PlainCliOptions();
   TerraformCli tf(o);
   TFJ_ASSERT_OK(tf.Setup());
   tf.WriteMainTf(kHcl);
@@ -125,20 +109,10 @@ TEST_P(JiraWriteOnlyCliTest, PasswordNeverReachesStateOrPlan) {
 
 TEST_P(JiraWriteOnlyCliTest, PasswordAndPasswordWoConflictAtValidate) {
   TFJ_SKIP_WITHOUT_TERRAFORM();
-  tfj::harness::TerraformCliOptions o;
-  o.provider_binary = tfj::harness::JiraProviderBinary();
-  o.provider_source = "registry.terraform.io/tfjira/jira";
-  o.protocol = GetParam();
-  o.env = {{"JIRA_URL", emu().url()}, {"JIRA_USERNAME", "admin"}, {"JIRA_PASSWORD", "admin"}};
+  tfj::harness::TerraformCliOptions o = PlainCliOptions();
   TerraformCli tf(o);
   TFJ_ASSERT_OK(tf.Setup());
-  tf.WriteMainTf(R"(
-terraform {
-  required_providers {
-    jira = { source = "registry.terraform.io/tfjira/jira" }
-  }
-}
-provider "jira" {}
+  tf.WriteMainTf(std::string(kJiraHclHeader) + R"(
 resource "jira_user" "gitlab" {
   name        = "gitlab"
   email       = "gitlab@example.com"

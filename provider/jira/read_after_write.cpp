@@ -90,6 +90,8 @@ struct Ledger {
   // (folded group, folded username) -> member
   std::map<std::pair<std::string, std::string>, Entry<bool>> members;
   std::map<std::string, Entry<int64_t>> project_schemes;        // folded key or id -> scheme
+  // (folded username, application key) -> the user has access
+  std::map<std::pair<std::string, std::string>, Entry<bool>> applications;
 
   template <class M>
   void Expire(M& m, Clock::time_point now) {
@@ -106,6 +108,7 @@ struct Ledger {
     Expire(grants, now);
     Expire(members, now);
     Expire(project_schemes, now);
+    Expire(applications, now);
   }
   // Settles one entry after a read: forgotten when the read contradicts it and counts now,
   // marked confirmed when the read agrees. Returns the next position.
@@ -119,7 +122,7 @@ struct Ledger {
   }
   bool Empty() const {
     return users_by_key.empty() && users_by_name.empty() && groups.empty() && schemes.empty() &&
-           grants.empty() && members.empty() && project_schemes.empty();
+           grants.empty() && members.empty() && project_schemes.empty() && applications.empty();
   }
 };
 
@@ -205,6 +208,9 @@ class ReadAfterWriteClient final : public Client {
           for (auto m = l.members.begin(); m != l.members.end();) {
             m = m->first.second == name ? l.members.erase(m) : std::next(m);
           }
+          for (auto a = l.applications.begin(); a != l.applications.end();) {
+            a = a->first.first == name ? l.applications.erase(a) : std::next(a);
+          }
         }
       });
     }
@@ -215,23 +221,39 @@ class ReadAfterWriteClient final : public Client {
     return inner_->SearchUsers(query, start_at, max_results, include_inactive);
   }
 
-  // ---- application access. The user's own record is checked as by GetUserByKey; which
-  // applications it has is not recorded: access follows group membership, which a lagging
-  // node answers like any other read, and the update compares against a fresh read anyway.
+  // ---- application access. The user's own record is checked as by GetUserByKey, and the
+  // applications this process gave or took away must show in the user's applications: a
+  // lagging node answers the old access until it has replicated the change.
   Result<User> GetUserWithApplications(std::string_view key) override {
     const std::string k(key);
     return Read<User>(
         "user key " + k, [&] { return inner_->GetUserWithApplications(key); },
         [&, k](Ledger& l, const Result<User>& r, bool settle) {
-          return CheckUser(l, l.users_by_key, k, r, settle);
+          bool stale = CheckUser(l, l.users_by_key, k, r, settle);
+          if (r.ok() && r->applications) {
+            stale = CheckApplications(l, Fold(r->name), *r->applications, settle) || stale;
+          }
+          return stale;
         });
   }
   Status AddUserToApplication(std::string_view username, std::string_view application_key) override {
-    return inner_->AddUserToApplication(username, application_key);
+    auto r = inner_->AddUserToApplication(username, application_key);
+    if (r.ok()) {
+      Record([&](Ledger& l, Clock::time_point now) {
+        l.applications[{Fold(username), std::string(application_key)}] = {true, now};
+      });
+    }
+    return r;
   }
   Status RemoveUserFromApplication(std::string_view username,
                                    std::string_view application_key) override {
-    return inner_->RemoveUserFromApplication(username, application_key);
+    auto r = inner_->RemoveUserFromApplication(username, application_key);
+    if (r.ok()) {
+      Record([&](Ledger& l, Clock::time_point now) {
+        l.applications[{Fold(username), std::string(application_key)}] = {false, now};
+      });
+    }
+    return r;
   }
   Result<std::vector<ApplicationRole>> ListApplicationRoles() override {
     return inner_->ListApplicationRoles();
@@ -567,6 +589,24 @@ class ReadAfterWriteClient final : public Client {
       const bool contradicts = !r.ok() || (groups.count(it->first.first) > 0) != it->second.value;
       stale = stale || contradicts;
       it = l.Judge(l.members, it, contradicts, settle);
+    }
+    return stale;
+  }
+
+  // The applications `user` was read with against those this process gave or took away.
+  static bool CheckApplications(Ledger& l, const std::string& user,
+                                const std::vector<std::string>& applications, bool settle) {
+    bool stale = false;
+    for (auto it = l.applications.begin(); it != l.applications.end();) {
+      if (it->first.first != user) {
+        ++it;
+        continue;
+      }
+      const bool has = std::find(applications.begin(), applications.end(), it->first.second) !=
+                       applications.end();
+      const bool contradicts = has != it->second.value;
+      stale = stale || contradicts;
+      it = l.Judge(l.applications, it, contradicts, settle);
     }
     return stale;
   }

@@ -253,6 +253,33 @@ TEST_F(ReadAfterWriteTest, MembershipsGrantsAndAssignmentsInACluster) {
   EXPECT_GE(Waits(), 5u);
 }
 
+// Access given or taken away is read back with expand=applicationRoles: the plain client reads
+// the old access from a stale node, the tolerant one reads again until the change shows.
+TEST_F(ReadAfterWriteTest, ApplicationAccessChangedIsReadAgainUntilItShows) {
+  StartStale();
+  auto plain = Plain();
+  auto carol = plain->GetUserByName("carol");
+  ASSERT_TRUE(carol.ok());
+  auto has = [](const Result<User>& u, const std::string& app) {
+    return u.ok() && u->applications &&
+           std::find(u->applications->begin(), u->applications->end(), app) !=
+               u->applications->end();
+  };
+  ASSERT_TRUE(plain->AddUserToApplication("carol", "jira-core").ok());
+  EXPECT_FALSE(has(plain->GetUserWithApplications(carol->key), "jira-core"));  // stale
+  EXPECT_TRUE(has(plain->GetUserWithApplications(carol->key), "jira-core"));
+
+  auto client = Tolerant();
+  ASSERT_TRUE(client->RemoveUserFromApplication("carol", "jira-core").ok());
+  auto removed = client->GetUserWithApplications(carol->key);
+  ASSERT_TRUE(removed.ok()) << removed.error().Message();
+  EXPECT_FALSE(has(removed, "jira-core"));
+  ASSERT_TRUE(client->AddUserToApplication("carol", "jira-core").ok());
+  EXPECT_TRUE(has(client->GetUserWithApplications(carol->key), "jira-core"));
+  EXPECT_EQ(StaleFaults(), 3);
+  EXPECT_EQ(Waits(), 2u);
+}
+
 TEST_F(ReadAfterWriteTest, AZeroBudgetIsTheClientItself) {
   StartStale();
   auto plain = Plain();
