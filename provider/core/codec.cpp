@@ -96,6 +96,8 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
           return Value::Int(o.via.i64);
         case msgpack::type::FLOAT32:
         case msgpack::type::FLOAT64:
+          // cty reads a float64 as NumberFloatVal (cty/msgpack/unmarshal.go): a 53-bit
+          // big.Float that compares and prints as its shortest round-trip decimal.
           if (!std::isfinite(o.via.f64)) throw DecodeError{path, "infinite or NaN numbers are not supported"};
           return Value::Num(Number::FromDouble(o.via.f64));
         case msgpack::type::STR: {
@@ -200,9 +202,19 @@ void EncodeMp(Packer& pk, const Value& v, const Type& type) {
   switch (kind) {
     case TypeKind::kString: return PackString(pk, v.as_string());
     case TypeKind::kNumber: {
+      // As cty's msgpack.Marshal (cty/msgpack/marshal.go): an int64 when exact, else a
+      // float64 when exact, else the decimal text. One more condition keeps our value intact
+      // on the way back: cty reads a float64 as NumberFloatVal, a 53-bit big.Float whose
+      // value, for equality and JSON, is its shortest round-trip decimal (cty/value_init.go,
+      // rawNumberEqual in cty/primitive_type.go), and DecodeMp reads it the same way. So a
+      // number goes as a float64 only when that shortest decimal is the number itself:
+      // 1666666666666666793632700301312 is exactly a double, but that double reads back as
+      // 1666666666666666800000000000000, so it goes as text, which cty parses at 512 bits.
       const Number& n = v.as_number();
       if (auto i = n.ToInt64()) return pk.pack_int64(*i), void();  // non-negatives get uint codes
-      if (auto d = n.ToExactDouble()) return pk.pack_double(*d), void();
+      if (auto d = n.ToExactDouble(); d && Number::FromDouble(*d) == n) {
+        return pk.pack_double(*d), void();
+      }
       return PackString(pk, n.text());
     }
     case TypeKind::kBool: return v.as_bool() ? pk.pack_true(), void() : (pk.pack_false(), void());

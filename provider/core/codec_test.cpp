@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -179,6 +181,108 @@ TEST(MsgpackTest, DecodesEveryNumberForm) {
     } else {
       EXPECT_EQ(v.as_number().text(), "1" + std::string(400, '0'));
     }
+  }
+}
+
+// Regression for the fuzz finding dynamic_value_fuzzer-msgpack-round-trip: a list of numbers
+// given as JSON decoded, but msgpack encode -> decode -> encode changed the bytes. The first
+// number is exactly a double, so it went as a float64, and a float64 reads back as its
+// shortest decimal (1666666666666666800000000000000), another number.
+TEST(MsgpackTest, FuzzFindingBigNumbersInADynamicListRoundTrip) {
+  const std::string json =
+      R"({"value": [1666666666666666793632700301312,666666666666666.666666666666666666666666666666666666,)"
+      R"(666666666666666666666,666666666666666.666666666666666666666266666666666,)"
+      R"(666666666666666.666666666666666666666666666666666,666666666666666666666666, 2],)"
+      R"( "type": ["list", "number"]})";
+  Diagnostics diags;
+  const Value value = DecodeJson(json, Type::Dynamic(), diags);
+  ASSERT_FALSE(diags.HasError()) << diags.ToString();
+  ASSERT_EQ(value.type(), Type::List(Type::Number()));
+  ASSERT_EQ(value.items().size(), 7u);
+  EXPECT_EQ(value.items()[0].as_number().text(), "1666666666666666793632700301312");
+
+  const std::string once = EncodeMsgpack(value, Type::Dynamic());
+  const Value back = DecodeMsgpack(once, Type::Dynamic(), diags);
+  ASSERT_FALSE(diags.HasError()) << diags.ToString();
+  EXPECT_EQ(back, value) << back.DebugString();
+  EXPECT_EQ(ToHex(EncodeMsgpack(back, Type::Dynamic())), ToHex(once));
+  // The exact double goes as text; the small integer still as an integer.
+  EXPECT_NE(once.find("\xbf" "1666666666666666793632700301312"), std::string::npos) << ToHex(once);
+  EXPECT_EQ(once.back(), '\x02');
+}
+
+// Numbers cty carries at 512 bits (cty.ParseNumberVal) beyond int64 and float64: JSON in,
+// msgpack and back, JSON out, every digit kept.
+TEST(MsgpackTest, BigIntegersAndLongDecimalsSurviveJsonAndMsgpack) {
+  struct Case {
+    const char* json;
+    const char* text;  // canonical text, also what JSON encoding gives back
+    const char* head;  // first byte of its msgpack: "str", or the hex of a number code
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           // 2^63: exactly a double that reads back as itself; msgpack-c writes such an
+           // integral double as uint64, which cty reads exactly (NumberUIntVal).
+           {"9223372036854775808", "9223372036854775808", "cf"},
+           {"-9223372036854775809", "-9223372036854775809", "str"},  // int64 min - 1
+           {"18446744073709551616", "18446744073709551616", "cb"},   // 2^64: a float64
+           {"18446744073709551617", "18446744073709551617", "str"},  // 2^64 + 1: no double
+           {"123456789012345678901234567890123456789", "123456789012345678901234567890123456789", "str"},
+           {"3.14159265358979323846264338327950288419716939937510",
+            "3.1415926535897932384626433832795028841971693993751", "str"},
+           {"-0.000000000000000000000000000123", "-0.000000000000000000000000000123", "str"},
+           {"1e-30", "0.000000000000000000000000000001", "str"},
+           {"1.0000000000000000000000000000000000000000001", "1.0000000000000000000000000000000000000000001", "str"},
+           {"0.1", "0.1", "str"},
+           {"1e400", nullptr, "str"},
+       }) {
+    Diagnostics diags;
+    const Value from_json = DecodeJson(c.json, Type::Number(), diags);
+    ASSERT_FALSE(diags.HasError()) << c.json << ": " << diags.ToString();
+    const std::string want = c.text ? c.text : "1" + std::string(400, '0');
+    EXPECT_EQ(from_json.as_number().text(), want) << c.json;
+
+    const std::string mp = EncodeMsgpack(from_json, Type::Number());
+    ASSERT_FALSE(mp.empty());
+    const auto first = static_cast<unsigned char>(mp[0]);
+    const bool is_text = (first >= 0xa0 && first <= 0xbf) || first == 0xd9 || first == 0xda;
+    if (std::string(c.head) == "str") {
+      EXPECT_TRUE(is_text) << c.json << ": " << ToHex(mp);
+    } else {
+      EXPECT_EQ(ToHex(mp.substr(0, 1)), c.head) << c.json << ": " << ToHex(mp);
+    }
+    const Value from_mp = DecodeMsgpack(mp, Type::Number(), diags);
+    ASSERT_FALSE(diags.HasError()) << c.json << ": " << diags.ToString();
+    EXPECT_EQ(from_mp, from_json) << c.json;
+    EXPECT_EQ(EncodeMsgpack(from_mp, Type::Number()), mp) << c.json;
+    EXPECT_EQ(EncodeJson(from_mp, Type::Number(), diags), want) << c.json;
+    EXPECT_FALSE(diags.HasError()) << c.json;
+  }
+}
+
+// Every float64 Terraform may send reads as its shortest decimal and is answered with the
+// same number: as the same float64 when that decimal is the double's exact value, otherwise
+// as that decimal's text, which cty parses to an equal number.
+TEST(MsgpackTest, Float64ReadsBackAsTheSameNumber) {
+  std::mt19937_64 rng(12);
+  std::vector<double> doubles = {0.1, 1.5, -2.5, 1e21, 1e22, 5e-324, 1.7976931348623157e308,
+                                 1666666666666666793632700301312.0, 9007199254740992.0, 0.375};
+  for (int i = 0; i < 2000; ++i) {
+    uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    if (std::isfinite(d)) doubles.push_back(d);
+  }
+  for (double d : doubles) {
+    std::string mp = "\xcb";
+    uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int shift = 56; shift >= 0; shift -= 8) mp += static_cast<char>((bits >> shift) & 0xff);
+    const Value first = Decode(mp, Type::Number());
+    EXPECT_EQ(first.as_number(), Number::FromDouble(d));
+    const std::string answer = EncodeMsgpack(first, Type::Number());
+    const Value second = Decode(answer, Type::Number());
+    EXPECT_EQ(second, first) << ToHex(mp) << " -> " << ToHex(answer);
+    EXPECT_EQ(EncodeMsgpack(second, Type::Number()), answer) << ToHex(mp);
   }
 }
 
