@@ -1,6 +1,8 @@
 #include "provider/core/codec.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <msgpack.hpp>
 
 #include "provider/core/json_tree.h"
@@ -167,7 +169,24 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
 
 // ---- msgpack encoding -----------------------------------------------------------------------
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
+// msgpack-c's packer, plus a float64 that is always written as one. Its pack_double
+// writes an integral double as an integer, and its range check for that is undefined
+// behaviour at 2^64 (double(UINT64_MAX) rounds up to 2^64, which uint64_t cannot hold).
+class Packer : public msgpack::packer<msgpack::sbuffer> {
+ public:
+  explicit Packer(msgpack::sbuffer& buffer) : packer(buffer), buffer_(buffer) {}
+  void PackFloat64(double d) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof bits);
+    char out[9];
+    out[0] = static_cast<char>(0xcb);
+    for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
+    buffer_.write(out, sizeof out);
+  }
+
+ private:
+  msgpack::sbuffer& buffer_;
+};
 
 void PackUnknown(Packer& pk) {
   static const char kZero = 0;
@@ -213,7 +232,12 @@ void EncodeMp(Packer& pk, const Value& v, const Type& type) {
       const Number& n = v.as_number();
       if (auto i = n.ToInt64()) return pk.pack_int64(*i), void();  // non-negatives get uint codes
       if (auto d = n.ToExactDouble(); d && Number::FromDouble(*d) == n) {
-        return pk.pack_double(*d), void();
+        // An integer in [2^63, 2^64) as uint64, as msgpack-c's pack_double writes it and
+        // cty reads it exactly (NumberUIntVal); anything else as a float64.
+        if (*d >= 0 && *d < 18446744073709551616.0 && *d == std::floor(*d)) {
+          return pk.pack_uint64(static_cast<uint64_t>(*d)), void();
+        }
+        return pk.PackFloat64(*d);
       }
       return PackString(pk, n.text());
     }

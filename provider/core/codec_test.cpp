@@ -142,6 +142,13 @@ TEST(MsgpackTest, EmitsTerraformsExactBytes) {
            {Value::Int(300), Type::Number(), "cd 01 2c"},
            {Num("1.5"), Type::Number(), "cb 3f f8 00 00 00 00 00 00"},
            {Num("0.1"), Type::Number(), "a3 30 2e 31"},
+           // Integers beyond int64 that are exactly a double: uint64 below 2^64, float64
+           // from 2^64 on (where msgpack-c's pack_double is undefined behaviour).
+           {Num("9223372036854775808"), Type::Number(), "cf 80 00 00 00 00 00 00 00"},
+           {Num("18446744073709551616"), Type::Number(), "cb 43 f0 00 00 00 00 00 00"},
+           {Num("36893488147419103232"), Type::Number(), "cb 44 00 00 00 00 00 00 00"},
+           {Num("-18446744073709551616"), Type::Number(), "cb c3 f0 00 00 00 00 00 00"},
+           {Num("-2.5"), Type::Number(), "cb c0 04 00 00 00 00 00 00"},
            {Value::Unknown(Type::String()), Type::String(), "d4 00 00"},
            {Value::Null(Type::String()), Type::String(), "c0"},
            {Value::Bool(true), Type::Bool(), "c3"},
