@@ -4,14 +4,19 @@
 // against both servers.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "provider/rpc/server.h"
@@ -317,6 +322,34 @@ TEST_F(GrpcPluginServerTest, RequestBytesHeldByCallsAreBounded) {
   a = Call("/t.S/Count", {kilo, kilo, kilo});
   ASSERT_TRUE(a.status.ok()) << a.status.error_message();
   EXPECT_EQ(a.messages, std::vector<std::string>{"3"});
+}
+
+// GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS: a connection that never sends the HTTP/2 preface is
+// closed once the handshake time is up (gRPC C++'s default would keep it two minutes).
+TEST_F(GrpcPluginServerTest, SilentConnectionIsClosedAfterTheHandshakeTimeout) {
+  Options options;
+  options.handshake_timeout = 300ms;
+  Start(options);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(listener_.address.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, listener_.address.c_str(), listener_.address.size() + 1);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+  const auto begin = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - begin < 10s) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) > 0) {
+      char byte;
+      closed = ::recv(fd, &byte, 1, 0) <= 0;  // the server's SETTINGS may come first
+    }
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+  ::close(fd);
+  EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
 }
 
 // An unknown method whose client never half-closes (go-plugin's GRPCBroker/StartStream)
