@@ -6,6 +6,7 @@
 #include <msgpack.hpp>
 
 #include "provider/core/json_tree.h"
+#include "provider/text/unicode.h"
 
 namespace tf {
 namespace {
@@ -89,6 +90,9 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
   switch (type.kind()) {
     case TypeKind::kString:
       if (o.type != msgpack::type::STR && o.type != msgpack::type::BIN) Mismatch(path, type, o);
+      // cty's strings are UTF-8 (cty.StringVal); JSON could not carry anything else, and
+      // its encoder would replace the bytes, changing the value on the way back.
+      if (!text::IsValidUtf8(Bytes(o))) throw DecodeError{path, "string is not valid UTF-8"};
       return Value::String(std::string(Bytes(o)));
     case TypeKind::kNumber:
       switch (o.type) {
@@ -147,6 +151,7 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
         if (kv.key.type != msgpack::type::STR && kv.key.type != msgpack::type::BIN) {
           throw DecodeError{path, std::string("map key is ") + MsgpackKindName(kv.key) + ", not a string"};
         }
+        if (!text::IsValidUtf8(Bytes(kv.key))) throw DecodeError{path, "map key is not valid UTF-8"};
         std::string key(Bytes(kv.key));
         if (entries.count(key)) throw DecodeError{path, "duplicate key \"" + key + "\""};
         if (type.kind() == TypeKind::kMap) {

@@ -293,6 +293,30 @@ TEST(MsgpackTest, Float64ReadsBackAsTheSameNumber) {
   }
 }
 
+// Found by dynamic_value_fuzzer: map keys that were not UTF-8 decoded from msgpack, and JSON
+// encoding replaced their bytes with U+FFFD, reordering (or merging) the keys. Strings and
+// keys that are not UTF-8 are now a diagnostic at their path.
+TEST(MsgpackTest, StringsAndKeysThatAreNotUtf8AreRefused) {
+  Diagnostics diags;
+  // {"id": nil, "\x99\x91~\x19p": nil, "\xfe\x90u%\x00mses": nil} as a map of strings.
+  Value v = DecodeMsgpack(Hex("83 a5 99 91 7e 19 70 c0 a2 69 64 c0 a9 fe 90 75 25 00 6d 73 65 73 c0"),
+                          Type::Map(Type::String()), diags);
+  ASSERT_TRUE(diags.HasError());
+  EXPECT_NE(diags.ToString().find("map key is not valid UTF-8"), std::string::npos) << diags.ToString();
+  EXPECT_TRUE(v.is_null());
+  Diagnostics string_diags;
+  const Type t = Type::Object({{"name", Type::String()}});
+  DecodeMsgpack(Hex("81 a4 6e 61 6d 65 a2 c3 28"), t, string_diags);  // "name": "\xc3("
+  ASSERT_TRUE(string_diags.HasError());
+  EXPECT_NE(string_diags.ToString().find("string is not valid UTF-8"), std::string::npos);
+  EXPECT_NE(string_diags.ToString().find("name"), std::string::npos) << string_diags.ToString();
+  // Valid UTF-8 beyond ASCII, and a NUL, still decode.
+  Diagnostics ok;
+  v = DecodeMsgpack(Hex("82 a2 c3 a9 a1 78 a1 00 a1 79"), Type::Map(Type::String()), ok);
+  EXPECT_FALSE(ok.HasError()) << ok.ToString();
+  EXPECT_EQ(v.map_items().size(), 2u);
+}
+
 TEST(MsgpackTest, AnyExtensionIsUnknown) {
   for (const char* hex : {"d4 00 00", "d5 01 00 00", "d6 05 00 00 00 00", "d7 7f 00 00 00 00 00 00 00 00",
                           "d8 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", "c7 00 03",
