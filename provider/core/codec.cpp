@@ -322,6 +322,10 @@ Value DecodeJs(const JsonNode& n, const Type& type, const Path& path, bool ignor
   if (n.kind == K::kNull) return Value::Null(type);
   switch (type.kind()) {
     case TypeKind::kString:
+      // As for msgpack: strings are UTF-8 (our JSON reader passes other bytes through).
+      if (n.kind == K::kString && !text::IsValidUtf8(n.text)) {
+        throw DecodeError{path, "string is not valid UTF-8"};
+      }
       // cty's JSON decoder also accepts numbers and bools for strings.
       if (n.kind == K::kString || n.kind == K::kNumber) return Value::String(n.text);
       if (n.kind == K::kBool) return Value::String(n.boolean ? "true" : "false");
@@ -367,6 +371,7 @@ Value DecodeJs(const JsonNode& n, const Type& type, const Path& path, bool ignor
       if (n.kind != K::kObject) Mismatch(path, type, n);
       std::map<std::string, Value> entries;
       for (const auto& [key, child] : n.members) {
+        if (!text::IsValidUtf8(key)) throw DecodeError{path, "object key is not valid UTF-8"};
         if (entries.count(key)) throw DecodeError{path, "duplicate key \"" + key + "\""};
         if (type.kind() == TypeKind::kMap) {
           entries.emplace(key, DecodeJs(child, type.element(), path.AtKey(key), ignore_unknown));

@@ -310,6 +310,15 @@ TEST(MsgpackTest, StringsAndKeysThatAreNotUtf8AreRefused) {
   ASSERT_TRUE(string_diags.HasError());
   EXPECT_NE(string_diags.ToString().find("string is not valid UTF-8"), std::string::npos);
   EXPECT_NE(string_diags.ToString().find("name"), std::string::npos) << string_diags.ToString();
+  // The same from JSON, whose reader passes such bytes through: else our own msgpack of
+  // a value read from JSON would not decode (found by the fuzzer right after the above).
+  Diagnostics json_diags;
+  DecodeJson("{\"name\": \"\xff\xff" "e\"}", t, json_diags);
+  ASSERT_TRUE(json_diags.HasError());
+  EXPECT_NE(json_diags.ToString().find("string is not valid UTF-8"), std::string::npos) << json_diags.ToString();
+  Diagnostics json_key_diags;
+  DecodeJson("{\"\xfe\": \"x\"}", Type::Map(Type::String()), json_key_diags);
+  EXPECT_NE(json_key_diags.ToString().find("not valid UTF-8"), std::string::npos) << json_key_diags.ToString();
   // Valid UTF-8 beyond ASCII, and a NUL, still decode.
   Diagnostics ok;
   v = DecodeMsgpack(Hex("82 a2 c3 a9 a1 78 a1 00 a1 79"), Type::Map(Type::String()), ok);
