@@ -129,6 +129,11 @@ def dynamic_value_seeds():
           mp({"k": [mp(json.dumps(["tuple", ["string", "number"]])), ["s", 7]]}))
     write("dynamic_value_fuzzer", "dynamic-json", bytes([dyn, 1]) +
           json.dumps({"value": [1, 2], "type": ["list", "number"]}).encode())
+    # Numbers beyond int64 and float64, exact doubles among them (a fixed finding).
+    write("dynamic_value_fuzzer", "dynamic-json-big-numbers", bytes([dyn, 1]) +
+          b'{"value": [1666666666666666793632700301312, 9223372036854775808, 18446744073709551616,'
+          b' 666666666666666.666666666666666666666666666666666666, 1e400, -1e-30, 0.1, 2],'
+          b' "type": ["list", "number"]}')
     for n, t in enumerate(['"string"', '["map",["object",{"a":"number"}]]',
                            '["tuple",["bool","dynamic"]]', '"dynamic"']):
         write("dynamic_value_fuzzer", "type-json-%d" % n, bytes([0, 3]) + t.encode())

@@ -502,8 +502,9 @@ Response Router::HandleRest(const Request& req, const std::string& path, const s
   if (!req.body.empty()) {
     try {
       c.body = nlohmann::json::parse(req.body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       // [INF] Jackson's parse failure surfaces as a 400; the wording is Jersey-internal.
+      // Not only parse_error: a number beyond double's range is nlohmann's out_of_range.
       return decorate(ErrorCollection(400, {c.T("request.json.invalid", {e.what()})}));
     }
   }

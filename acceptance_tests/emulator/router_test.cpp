@@ -113,6 +113,18 @@ TEST_F(RouterTest, BadJsonIs400AndChangesNothing) {
   EXPECT_EQ(Get("/rest/api/2/serverInfo").status, 200);
 }
 
+// Found by fuzz/emulator_request_fuzzer: a number beyond double's range is not a
+// parse_error for nlohmann but an out_of_range, which escaped the router.
+TEST_F(RouterTest, NumberTooLargeForJsonIs400AndChangesNothing) {
+  Response r = router_->Handle(
+      MakeRequest("POST", "/rest/api/2/user", R"({"name": 7e7777777, "password": "p"})"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_FALSE(Messages(r).empty());
+  r = router_->Handle(MakeRequest("POST", "/rest/api/2/group", R"({"name": [-1e999]})"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Get("/rest/api/2/serverInfo").status, 200);
+}
+
 TEST_F(RouterTest, InjectedFaultsOfEachKind) {
   Faults f;
   f.kinds = {"429", "503", "drop", "lost"};

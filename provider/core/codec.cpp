@@ -1,9 +1,12 @@
 #include "provider/core/codec.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <msgpack.hpp>
 
 #include "provider/core/json_tree.h"
+#include "provider/text/unicode.h"
 
 namespace tf {
 namespace {
@@ -87,6 +90,9 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
   switch (type.kind()) {
     case TypeKind::kString:
       if (o.type != msgpack::type::STR && o.type != msgpack::type::BIN) Mismatch(path, type, o);
+      // cty's strings are UTF-8 (cty.StringVal); JSON could not carry anything else, and
+      // its encoder would replace the bytes, changing the value on the way back.
+      if (!text::IsValidUtf8(Bytes(o))) throw DecodeError{path, "string is not valid UTF-8"};
       return Value::String(std::string(Bytes(o)));
     case TypeKind::kNumber:
       switch (o.type) {
@@ -96,6 +102,8 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
           return Value::Int(o.via.i64);
         case msgpack::type::FLOAT32:
         case msgpack::type::FLOAT64:
+          // cty reads a float64 as NumberFloatVal (cty/msgpack/unmarshal.go): a 53-bit
+          // big.Float that compares and prints as its shortest round-trip decimal.
           if (!std::isfinite(o.via.f64)) throw DecodeError{path, "infinite or NaN numbers are not supported"};
           return Value::Num(Number::FromDouble(o.via.f64));
         case msgpack::type::STR: {
@@ -143,6 +151,7 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
         if (kv.key.type != msgpack::type::STR && kv.key.type != msgpack::type::BIN) {
           throw DecodeError{path, std::string("map key is ") + MsgpackKindName(kv.key) + ", not a string"};
         }
+        if (!text::IsValidUtf8(Bytes(kv.key))) throw DecodeError{path, "map key is not valid UTF-8"};
         std::string key(Bytes(kv.key));
         if (entries.count(key)) throw DecodeError{path, "duplicate key \"" + key + "\""};
         if (type.kind() == TypeKind::kMap) {
@@ -165,7 +174,24 @@ Value DecodeMp(const msgpack::object& o, const Type& type, const Path& path) {
 
 // ---- msgpack encoding -----------------------------------------------------------------------
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
+// msgpack-c's packer, plus a float64 that is always written as one. Its pack_double
+// writes an integral double as an integer, and its range check for that is undefined
+// behaviour at 2^64 (double(UINT64_MAX) rounds up to 2^64, which uint64_t cannot hold).
+class Packer : public msgpack::packer<msgpack::sbuffer> {
+ public:
+  explicit Packer(msgpack::sbuffer& buffer) : packer(buffer), buffer_(buffer) {}
+  void PackFloat64(double d) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof bits);
+    char out[9];
+    out[0] = static_cast<char>(0xcb);
+    for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
+    buffer_.write(out, sizeof out);
+  }
+
+ private:
+  msgpack::sbuffer& buffer_;
+};
 
 void PackUnknown(Packer& pk) {
   static const char kZero = 0;
@@ -200,9 +226,24 @@ void EncodeMp(Packer& pk, const Value& v, const Type& type) {
   switch (kind) {
     case TypeKind::kString: return PackString(pk, v.as_string());
     case TypeKind::kNumber: {
+      // As cty's msgpack.Marshal (cty/msgpack/marshal.go): an int64 when exact, else a
+      // float64 when exact, else the decimal text. One more condition keeps our value intact
+      // on the way back: cty reads a float64 as NumberFloatVal, a 53-bit big.Float whose
+      // value, for equality and JSON, is its shortest round-trip decimal (cty/value_init.go,
+      // rawNumberEqual in cty/primitive_type.go), and DecodeMp reads it the same way. So a
+      // number goes as a float64 only when that shortest decimal is the number itself:
+      // 1666666666666666793632700301312 is exactly a double, but that double reads back as
+      // 1666666666666666800000000000000, so it goes as text, which cty parses at 512 bits.
       const Number& n = v.as_number();
       if (auto i = n.ToInt64()) return pk.pack_int64(*i), void();  // non-negatives get uint codes
-      if (auto d = n.ToExactDouble()) return pk.pack_double(*d), void();
+      if (auto d = n.ToExactDouble(); d && Number::FromDouble(*d) == n) {
+        // An integer in [2^63, 2^64) as uint64, as msgpack-c's pack_double writes it and
+        // cty reads it exactly (NumberUIntVal); anything else as a float64.
+        if (*d >= 0 && *d < 18446744073709551616.0 && *d == std::floor(*d)) {
+          return pk.pack_uint64(static_cast<uint64_t>(*d)), void();
+        }
+        return pk.PackFloat64(*d);
+      }
       return PackString(pk, n.text());
     }
     case TypeKind::kBool: return v.as_bool() ? pk.pack_true(), void() : (pk.pack_false(), void());
@@ -281,6 +322,10 @@ Value DecodeJs(const JsonNode& n, const Type& type, const Path& path, bool ignor
   if (n.kind == K::kNull) return Value::Null(type);
   switch (type.kind()) {
     case TypeKind::kString:
+      // As for msgpack: strings are UTF-8 (our JSON reader passes other bytes through).
+      if (n.kind == K::kString && !text::IsValidUtf8(n.text)) {
+        throw DecodeError{path, "string is not valid UTF-8"};
+      }
       // cty's JSON decoder also accepts numbers and bools for strings.
       if (n.kind == K::kString || n.kind == K::kNumber) return Value::String(n.text);
       if (n.kind == K::kBool) return Value::String(n.boolean ? "true" : "false");
@@ -326,6 +371,7 @@ Value DecodeJs(const JsonNode& n, const Type& type, const Path& path, bool ignor
       if (n.kind != K::kObject) Mismatch(path, type, n);
       std::map<std::string, Value> entries;
       for (const auto& [key, child] : n.members) {
+        if (!text::IsValidUtf8(key)) throw DecodeError{path, "object key is not valid UTF-8"};
         if (entries.count(key)) throw DecodeError{path, "duplicate key \"" + key + "\""};
         if (type.kind() == TypeKind::kMap) {
           entries.emplace(key, DecodeJs(child, type.element(), path.AtKey(key), ignore_unknown));

@@ -16,7 +16,8 @@ namespace tf {
 // diagnostic whose summary names what was wrong.
 Value DecodeMsgpack(std::string_view bytes, const Type& type, Diagnostics& diags);
 // Encodes `value` for a position of schema type `type` (which decides dynamic wrapping).
-// Object keys are sorted, unknown is d4 00 00, numbers as int / float64 / decimal string.
+// Object keys are sorted, unknown is d4 00 00, numbers as int / float64 / decimal string
+// (a float64 only when it reads back as the same number, so decode(encode(v)) == v).
 std::string EncodeMsgpack(const Value& value, const Type& type);
 
 // JSON decoding as cty does it for state: missing object attributes are null.

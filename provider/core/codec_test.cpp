@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -140,6 +142,13 @@ TEST(MsgpackTest, EmitsTerraformsExactBytes) {
            {Value::Int(300), Type::Number(), "cd 01 2c"},
            {Num("1.5"), Type::Number(), "cb 3f f8 00 00 00 00 00 00"},
            {Num("0.1"), Type::Number(), "a3 30 2e 31"},
+           // Integers beyond int64 that are exactly a double: uint64 below 2^64, float64
+           // from 2^64 on (where msgpack-c's pack_double is undefined behaviour).
+           {Num("9223372036854775808"), Type::Number(), "cf 80 00 00 00 00 00 00 00"},
+           {Num("18446744073709551616"), Type::Number(), "cb 43 f0 00 00 00 00 00 00"},
+           {Num("36893488147419103232"), Type::Number(), "cb 44 00 00 00 00 00 00 00"},
+           {Num("-18446744073709551616"), Type::Number(), "cb c3 f0 00 00 00 00 00 00"},
+           {Num("-2.5"), Type::Number(), "cb c0 04 00 00 00 00 00 00"},
            {Value::Unknown(Type::String()), Type::String(), "d4 00 00"},
            {Value::Null(Type::String()), Type::String(), "c0"},
            {Value::Bool(true), Type::Bool(), "c3"},
@@ -180,6 +189,141 @@ TEST(MsgpackTest, DecodesEveryNumberForm) {
       EXPECT_EQ(v.as_number().text(), "1" + std::string(400, '0'));
     }
   }
+}
+
+// Regression for the fuzz finding dynamic_value_fuzzer-msgpack-round-trip: a list of numbers
+// given as JSON decoded, but msgpack encode -> decode -> encode changed the bytes. The first
+// number is exactly a double, so it went as a float64, and a float64 reads back as its
+// shortest decimal (1666666666666666800000000000000), another number.
+TEST(MsgpackTest, FuzzFindingBigNumbersInADynamicListRoundTrip) {
+  const std::string json =
+      R"({"value": [1666666666666666793632700301312,666666666666666.666666666666666666666666666666666666,)"
+      R"(666666666666666666666,666666666666666.666666666666666666666266666666666,)"
+      R"(666666666666666.666666666666666666666666666666666,666666666666666666666666, 2],)"
+      R"( "type": ["list", "number"]})";
+  Diagnostics diags;
+  const Value value = DecodeJson(json, Type::Dynamic(), diags);
+  ASSERT_FALSE(diags.HasError()) << diags.ToString();
+  ASSERT_EQ(value.type(), Type::List(Type::Number()));
+  ASSERT_EQ(value.items().size(), 7u);
+  EXPECT_EQ(value.items()[0].as_number().text(), "1666666666666666793632700301312");
+
+  const std::string once = EncodeMsgpack(value, Type::Dynamic());
+  const Value back = DecodeMsgpack(once, Type::Dynamic(), diags);
+  ASSERT_FALSE(diags.HasError()) << diags.ToString();
+  EXPECT_EQ(back, value) << back.DebugString();
+  EXPECT_EQ(ToHex(EncodeMsgpack(back, Type::Dynamic())), ToHex(once));
+  // The exact double goes as text; the small integer still as an integer.
+  EXPECT_NE(once.find("\xbf" "1666666666666666793632700301312"), std::string::npos) << ToHex(once);
+  EXPECT_EQ(once.back(), '\x02');
+}
+
+// Numbers cty carries at 512 bits (cty.ParseNumberVal) beyond int64 and float64: JSON in,
+// msgpack and back, JSON out, every digit kept.
+TEST(MsgpackTest, BigIntegersAndLongDecimalsSurviveJsonAndMsgpack) {
+  struct Case {
+    const char* json;
+    const char* text;  // canonical text, also what JSON encoding gives back
+    const char* head;  // first byte of its msgpack: "str", or the hex of a number code
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           // 2^63: exactly a double that reads back as itself; msgpack-c writes such an
+           // integral double as uint64, which cty reads exactly (NumberUIntVal).
+           {"9223372036854775808", "9223372036854775808", "cf"},
+           {"-9223372036854775809", "-9223372036854775809", "str"},  // int64 min - 1
+           {"18446744073709551616", "18446744073709551616", "cb"},   // 2^64: a float64
+           {"18446744073709551617", "18446744073709551617", "str"},  // 2^64 + 1: no double
+           {"123456789012345678901234567890123456789", "123456789012345678901234567890123456789", "str"},
+           {"3.14159265358979323846264338327950288419716939937510",
+            "3.1415926535897932384626433832795028841971693993751", "str"},
+           {"-0.000000000000000000000000000123", "-0.000000000000000000000000000123", "str"},
+           {"1e-30", "0.000000000000000000000000000001", "str"},
+           {"1.0000000000000000000000000000000000000000001", "1.0000000000000000000000000000000000000000001", "str"},
+           {"0.1", "0.1", "str"},
+           {"1e400", nullptr, "str"},
+       }) {
+    Diagnostics diags;
+    const Value from_json = DecodeJson(c.json, Type::Number(), diags);
+    ASSERT_FALSE(diags.HasError()) << c.json << ": " << diags.ToString();
+    const std::string want = c.text ? c.text : "1" + std::string(400, '0');
+    EXPECT_EQ(from_json.as_number().text(), want) << c.json;
+
+    const std::string mp = EncodeMsgpack(from_json, Type::Number());
+    ASSERT_FALSE(mp.empty());
+    const auto first = static_cast<unsigned char>(mp[0]);
+    const bool is_text = (first >= 0xa0 && first <= 0xbf) || first == 0xd9 || first == 0xda;
+    if (std::string(c.head) == "str") {
+      EXPECT_TRUE(is_text) << c.json << ": " << ToHex(mp);
+    } else {
+      EXPECT_EQ(ToHex(mp.substr(0, 1)), c.head) << c.json << ": " << ToHex(mp);
+    }
+    const Value from_mp = DecodeMsgpack(mp, Type::Number(), diags);
+    ASSERT_FALSE(diags.HasError()) << c.json << ": " << diags.ToString();
+    EXPECT_EQ(from_mp, from_json) << c.json;
+    EXPECT_EQ(EncodeMsgpack(from_mp, Type::Number()), mp) << c.json;
+    EXPECT_EQ(EncodeJson(from_mp, Type::Number(), diags), want) << c.json;
+    EXPECT_FALSE(diags.HasError()) << c.json;
+  }
+}
+
+// Every float64 Terraform may send reads as its shortest decimal and is answered with the
+// same number: as the same float64 when that decimal is the double's exact value, otherwise
+// as that decimal's text, which cty parses to an equal number.
+TEST(MsgpackTest, Float64ReadsBackAsTheSameNumber) {
+  std::mt19937_64 rng(12);
+  std::vector<double> doubles = {0.1, 1.5, -2.5, 1e21, 1e22, 5e-324, 1.7976931348623157e308,
+                                 1666666666666666793632700301312.0, 9007199254740992.0, 0.375};
+  for (int i = 0; i < 2000; ++i) {
+    uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    if (std::isfinite(d)) doubles.push_back(d);
+  }
+  for (double d : doubles) {
+    std::string mp = "\xcb";
+    uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int shift = 56; shift >= 0; shift -= 8) mp += static_cast<char>((bits >> shift) & 0xff);
+    const Value first = Decode(mp, Type::Number());
+    EXPECT_EQ(first.as_number(), Number::FromDouble(d));
+    const std::string answer = EncodeMsgpack(first, Type::Number());
+    const Value second = Decode(answer, Type::Number());
+    EXPECT_EQ(second, first) << ToHex(mp) << " -> " << ToHex(answer);
+    EXPECT_EQ(EncodeMsgpack(second, Type::Number()), answer) << ToHex(mp);
+  }
+}
+
+// Found by dynamic_value_fuzzer: map keys that were not UTF-8 decoded from msgpack, and JSON
+// encoding replaced their bytes with U+FFFD, reordering (or merging) the keys. Strings and
+// keys that are not UTF-8 are now a diagnostic at their path.
+TEST(MsgpackTest, StringsAndKeysThatAreNotUtf8AreRefused) {
+  Diagnostics diags;
+  // {"id": nil, "\x99\x91~\x19p": nil, "\xfe\x90u%\x00mses": nil} as a map of strings.
+  Value v = DecodeMsgpack(Hex("83 a5 99 91 7e 19 70 c0 a2 69 64 c0 a9 fe 90 75 25 00 6d 73 65 73 c0"),
+                          Type::Map(Type::String()), diags);
+  ASSERT_TRUE(diags.HasError());
+  EXPECT_NE(diags.ToString().find("map key is not valid UTF-8"), std::string::npos) << diags.ToString();
+  EXPECT_TRUE(v.is_null());
+  Diagnostics string_diags;
+  const Type t = Type::Object({{"name", Type::String()}});
+  DecodeMsgpack(Hex("81 a4 6e 61 6d 65 a2 c3 28"), t, string_diags);  // "name": "\xc3("
+  ASSERT_TRUE(string_diags.HasError());
+  EXPECT_NE(string_diags.ToString().find("string is not valid UTF-8"), std::string::npos);
+  EXPECT_NE(string_diags.ToString().find("name"), std::string::npos) << string_diags.ToString();
+  // The same from JSON, whose reader passes such bytes through: else our own msgpack of
+  // a value read from JSON would not decode (found by the fuzzer right after the above).
+  Diagnostics json_diags;
+  DecodeJson("{\"name\": \"\xff\xff" "e\"}", t, json_diags);
+  ASSERT_TRUE(json_diags.HasError());
+  EXPECT_NE(json_diags.ToString().find("string is not valid UTF-8"), std::string::npos) << json_diags.ToString();
+  Diagnostics json_key_diags;
+  DecodeJson("{\"\xfe\": \"x\"}", Type::Map(Type::String()), json_key_diags);
+  EXPECT_NE(json_key_diags.ToString().find("not valid UTF-8"), std::string::npos) << json_key_diags.ToString();
+  // Valid UTF-8 beyond ASCII, and a NUL, still decode.
+  Diagnostics ok;
+  v = DecodeMsgpack(Hex("82 a2 c3 a9 a1 78 a1 00 a1 79"), Type::Map(Type::String()), ok);
+  EXPECT_FALSE(ok.HasError()) << ok.ToString();
+  EXPECT_EQ(v.map_items().size(), 2u);
 }
 
 TEST(MsgpackTest, AnyExtensionIsUnknown) {

@@ -34,6 +34,14 @@ T Integer(const json& n) {
   throw json::type_error::create(302, "expected an integer, got " + n.dump(), &n);
 }
 
+// An integer field that may be absent (or null): `fallback` then; otherwise as Integer.
+// nlohmann's value(key, fallback) converts with get<T>() and its undefined behaviour.
+int64_t IntegerOr(const json& j, const char* key, int64_t fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return Integer<int64_t>(*it);
+}
+
 // Jira sends ids as numbers, but a few older endpoints and proxies send them as strings.
 int64_t Id(const json& j, const char* key) {
   auto it = j.find(key);
@@ -82,7 +90,7 @@ User UserFromJson(const json& j) {
   if (auto a = j.find("applicationRoles"); a != j.end() && a->is_object()) {
     auto items = a->find("items");
     if (items != a->end() && items->is_array() &&
-        a->value("size", int64_t{-1}) == static_cast<int64_t>(items->size())) {
+        IntegerOr(*a, "size", -1) == static_cast<int64_t>(items->size())) {
       std::vector<std::string> keys;
       for (const auto& item : *items) keys.push_back(Str(item, "key"));
       u.applications = std::move(keys);
@@ -100,9 +108,9 @@ std::vector<User> UsersFromJson(const json& j) {
 MembersPage MembersPageFromJson(const json& j) {
   MembersPage p;
   if (auto it = j.find("values"); it != j.end() && it->is_array()) p.values = UsersFromJson(*it);
-  p.start_at = j.value("startAt", int64_t{0});
-  p.max_results = j.value("maxResults", int64_t{0});
-  p.total = j.value("total", static_cast<int64_t>(p.values.size()));
+  p.start_at = IntegerOr(j, "startAt", 0);
+  p.max_results = IntegerOr(j, "maxResults", 0);
+  p.total = IntegerOr(j, "total", static_cast<int64_t>(p.values.size()));
   p.is_last = j.value("isLast", true);
   return p;
 }
@@ -151,8 +159,8 @@ std::vector<ApplicationRole> ApplicationRolesFromJson(const json& j) {
     a.key = Str(r, "key");
     a.name = Str(r, "name");
     a.unlimited_seats = r.value("hasUnlimitedSeats", false);
-    a.number_of_seats = r.value("numberOfSeats", int64_t{-1});
-    a.remaining_seats = r.value("remainingSeats", int64_t{-1});
+    a.number_of_seats = IntegerOr(r, "numberOfSeats", -1);
+    a.remaining_seats = IntegerOr(r, "remainingSeats", -1);
     if (auto g = r.find("defaultGroups"); g != r.end() && g->is_array()) {
       for (const auto& name : *g) {
         if (name.is_string()) a.default_groups.push_back(name.get<std::string>());

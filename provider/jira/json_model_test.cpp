@@ -84,6 +84,33 @@ TEST(JsonModelTest, NumbersOutOfRangeAreTypeErrors) {
             (std::vector<int>{9, 12, 2}));
 }
 
+// Found by fuzz/jira_response_fuzzer as well: the counts read with a default (a member
+// page's startAt, maxResults and total, a list wrapper's size, an application role's seats)
+// went through nlohmann's value(), which converts a float out of range with undefined
+// behaviour.
+TEST(JsonModelTest, CountsOutOfRangeAreTypeErrors) {
+  for (const char* key : {"startAt", "maxResults", "total"}) {
+    const std::string body = std::string(R"({"values":[],")") + key + R"(":5.5e82})";
+    EXPECT_THROW(MembersPageFromJson(json::parse(body)), json::type_error) << body;
+    const std::string big = std::string(R"({"values":[],")") + key + R"(":9223372036854775808})";
+    EXPECT_THROW(MembersPageFromJson(json::parse(big)), json::type_error) << big;
+  }
+  EXPECT_THROW(UserFromJson(json::parse(
+                   R"({"name":"a","applicationRoles":{"size":1e300,"items":[]}})")),
+               json::type_error);
+  EXPECT_THROW(ApplicationRolesFromJson(json::parse(R"([{"key":"k","numberOfSeats":-1e300}])")),
+               json::type_error);
+  // Absent or null: the defaults, as before.
+  const MembersPage p = MembersPageFromJson(json::parse(R"({"values":[{"name":"a"}],"total":null})"));
+  EXPECT_EQ(p.start_at, 0);
+  EXPECT_EQ(p.max_results, 0);
+  EXPECT_EQ(p.total, 1);
+  const auto roles = ApplicationRolesFromJson(json::parse(R"([{"key":"k"}])"));
+  ASSERT_EQ(roles.size(), 1u);
+  EXPECT_EQ(roles[0].number_of_seats, -1);
+  EXPECT_EQ(roles[0].remaining_seats, -1);
+}
+
 TEST(JsonModelTest, WrongTypeThrows) {
   EXPECT_THROW(UserFromJson(json::parse(R"({"name":42})")), json::exception);
 }

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "provider/core/log.h"
+#include "provider/rpc/limits.h"
 #include "provider/rpc/wire.h"
 
 namespace tfj::rpc {
@@ -51,11 +52,10 @@ constexpr size_t kOutputHighWater = 256 << 10;
 // round trip per 64 KiB (gRPC C++ and grpc-go also open their windows well beyond that).
 constexpr int32_t kStreamWindow = 4 << 20;
 constexpr int32_t kConnectionWindow = 16 << 20;
-constexpr uint32_t kMaxConcurrentStreams = 128;
-// SETTINGS_MAX_HEADER_LIST_SIZE we advertise and enforce; gRPC clients send well under it.
-constexpr uint32_t kMaxHeaderListBytes = 64 << 10;
-// grpc-message's length once encoded: far under any peer's header list limit.
-constexpr size_t kMaxStatusMessageBytes = 4 << 10;
+// Shared with provider/rpc_grpc (limits.h).
+using limits::kMaxConcurrentStreams;
+using limits::kMaxHeaderListBytes;
+using limits::kMaxStatusMessageBytes;
 // How long a connection that ended cleanly waits for the client to close its side.
 constexpr std::chrono::milliseconds kLingerLimit{500};
 

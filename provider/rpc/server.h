@@ -21,6 +21,7 @@
 
 #include <openssl/types.h>
 
+#include "provider/rpc/limits.h"
 #include "provider/rpc/rpc.h"
 
 namespace tfj::rpc {
@@ -48,21 +49,21 @@ class TlsContext {
 };
 
 struct ServerOptions {
-  // Largest request message accepted (terraform-plugin-go's limit: Terraform sends
-  // messages up to MaxInt32, gRPC's 4 MiB default would reject large states).
-  size_t max_message_bytes = size_t{256} << 20;
+  // The defaults are the plugin's bounds, shared with provider/rpc_grpc (limits.h).
+  // Largest request message accepted.
+  size_t max_message_bytes = limits::kMaxMessageBytes;
   // Request bytes one connection may hold (being received, or held by running calls)
   // before it stops granting the client flow-control window. Never less than one
   // message of max_message_bytes: one call of that size must always get through.
-  size_t max_connection_buffer_bytes = size_t{320} << 20;
+  size_t max_connection_buffer_bytes = limits::kMaxConnectionBufferBytes;
   // Handler threads at once, over all connections; further calls wait their turn.
-  int max_concurrent_calls = 64;
+  int max_concurrent_calls = limits::kMaxConcurrentCalls;
   // Connections at once; a connection beyond it is closed as soon as it is accepted.
   // Terraform opens one per plugin process.
-  int max_connections = 32;
+  int max_connections = limits::kMaxConnections;
   // None: plaintext HTTP/2 (h2c with prior knowledge). Must hold a certificate.
   std::shared_ptr<TlsContext> tls;
-  std::chrono::milliseconds tls_handshake_timeout{10'000};
+  std::chrono::milliseconds tls_handshake_timeout = limits::kHandshakeTimeout;
 };
 
 class Server {

@@ -28,6 +28,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/method_handler.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <condition_variable>
@@ -45,7 +46,7 @@ namespace {
 
 // As provider/rpc caps grpc-message: far under any peer's header list limit, so the
 // trailers always go out and the call always ends.
-constexpr size_t kMaxStatusMessageBytes = 4 << 10;
+using rpc::limits::kMaxStatusMessageBytes;
 
 using Stream = grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
 
@@ -86,8 +87,48 @@ grpc::Status ToGrpc(const rpc::Status& status) {
                       CapStatusMessage(status.message(), kMaxStatusMessageBytes));
 }
 
-rpc::Status RunMethod(const rpc::Method& method, grpc::ServerContext* context, Stream* stream) {
+// Request bytes held by the calls being read or run, against Options::max_buffered_bytes.
+class Budget {
+ public:
+  explicit Budget(size_t limit) : limit_(limit) {}
+  size_t limit() const { return limit_; }
+  // Takes `bytes` when the total stays within the limit.
+  bool Take(size_t bytes) {
+    size_t held = held_.load();
+    do {
+      if (bytes > limit_ - held) return false;
+    } while (!held_.compare_exchange_weak(held, held + bytes));
+    return true;
+  }
+  void Give(size_t bytes) { held_ -= bytes; }
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> held_{0};
+};
+
+// What one call holds of the budget, given back when the call ends.
+class Held {
+ public:
+  explicit Held(Budget& budget) : budget_(budget) {}
+  ~Held() { budget_.Give(bytes_); }
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+  bool Take(size_t bytes) {
+    if (!budget_.Take(bytes)) return false;
+    bytes_ += bytes;
+    return true;
+  }
+
+ private:
+  Budget& budget_;
+  size_t bytes_ = 0;
+};
+
+rpc::Status RunMethod(const rpc::Method& method, Budget& budget, grpc::ServerContext* context,
+                      Stream* stream) {
   std::vector<std::string> requests;
+  Held held(budget);
   grpc::ByteBuffer buffer;
   // A message over the size limit fails the read: gRPC C++ has then already ended the
   // call with RESOURCE_EXHAUSTED, and the status returned here is not sent.
@@ -95,6 +136,12 @@ rpc::Status RunMethod(const rpc::Method& method, grpc::ServerContext* context, S
     if (method.requests == rpc::RequestCount::kOne && !requests.empty()) {
       // As provider/rpc answers it, without waiting for (or holding) the rest.
       return {rpc::StatusCode::kInternal, "more than one request message for a unary method"};
+    }
+    if (!held.Take(buffer.Length())) {
+      // Without reading (or holding) the rest: the client learns at once.
+      return {rpc::StatusCode::kResourceExhausted,
+              "the server holds " + std::to_string(budget.limit()) +
+                  " bytes of requests at most; this call's messages would exceed it"};
     }
     requests.push_back(ToString(buffer));
   }
@@ -112,7 +159,8 @@ rpc::Status RunMethod(const rpc::Method& method, grpc::ServerContext* context, S
 // Every path of the router, as raw bidirectional-streaming methods.
 class RouterService final : public grpc::Service {
  public:
-  explicit RouterService(const rpc::Router& router) {
+  RouterService(const rpc::Router& router, size_t max_buffered_bytes)
+      : budget_(max_buffered_bytes) {
     using Handler = grpc::internal::BidiStreamingHandler<RouterService, grpc::ByteBuffer,
                                                          grpc::ByteBuffer>;
     for (std::string& path : router.Paths()) {
@@ -121,14 +169,15 @@ class RouterService final : public grpc::Service {
       AddMethod(new grpc::internal::RpcServiceMethod(
           paths_.back().c_str(), grpc::internal::RpcMethod::BIDI_STREAMING,
           new Handler(
-              [method](RouterService*, grpc::ServerContext* context, Stream* stream) {
-                return ToGrpc(RunMethod(*method, context, stream));
+              [method](RouterService* service, grpc::ServerContext* context, Stream* stream) {
+                return ToGrpc(RunMethod(*method, service->budget_, context, stream));
               },
               this)));
     }
   }
 
  private:
+  Budget budget_;
   std::deque<std::string> paths_;
 };
 
@@ -186,14 +235,20 @@ class GrpcPluginServer final : public serve::PluginServer {
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(address, std::move(credentials));
+    // The bounds of provider/rpc/limits.h (see Options).
     builder.SetMaxReceiveMessageSize(static_cast<int>(
         std::min<size_t>(options_.max_message_bytes, static_cast<size_t>(INT_MAX))));
     grpc::ResourceQuota quota("tfj-plugin");
-    quota.SetMaxThreads(options_.max_concurrent_calls);
+    // The sync server's threads all come from the quota, the pollers among them; the last
+    // poller answers RESOURCE_EXHAUSTED instead of taking a call it has no thread for.
+    quota.SetMaxThreads(options_.max_concurrent_calls + 1);
     quota.Resize(options_.memory_quota_bytes);
     builder.SetResourceQuota(quota);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
     builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, options_.max_metadata_bytes);
+    builder.AddChannelArgument(
+        GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+        static_cast<int>(std::min<std::chrono::milliseconds::rep>(options_.handshake_timeout.count(), INT_MAX)));
     builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
     // Nobody else may bind the port alongside us.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -201,7 +256,7 @@ class GrpcPluginServer final : public serve::PluginServer {
     builder.SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
     builder.SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
     builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 2);
-    service_ = std::make_unique<RouterService>(*config.router);
+    service_ = std::make_unique<RouterService>(*config.router, options_.max_buffered_bytes);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     if (!server_) {

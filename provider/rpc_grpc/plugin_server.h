@@ -5,29 +5,44 @@
 // written once and no request is parsed twice.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "provider/rpc/limits.h"
 #include "provider/serve/plugin_server.h"
 
 namespace tfj::rpc_grpc {
 
-// The limits provider/rpc applies, in the form gRPC C++ takes them.
+// The bounds provider/rpc keeps (provider/rpc/limits.h), in the form gRPC C++ 1.51 takes
+// them. What each bounds, and where gRPC C++ differs, is in the README's server section.
 struct Options {
-  // Largest request message (terraform-plugin-go's limit; gRPC's 4 MiB default would
-  // reject large states). ServerBuilder::SetMaxReceiveMessageSize.
-  size_t max_message_bytes = size_t{256} << 20;
-  // Handler threads at once: the resource quota's thread limit. gRPC C++ answers
-  // RESOURCE_EXHAUSTED to a call that finds them all busy (provider/rpc queues it).
-  int max_concurrent_calls = 64;
-  // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection.
-  int max_concurrent_streams = 128;
-  // Request metadata a call may carry (SETTINGS_MAX_HEADER_LIST_SIZE).
-  int max_metadata_bytes = 64 << 10;
-  // Memory the server may use for buffers, over all connections (resource quota).
-  size_t memory_quota_bytes = size_t{320} << 20;
+  // Largest request message: ServerBuilder::SetMaxReceiveMessageSize. A larger one ends
+  // its call with RESOURCE_EXHAUSTED as soon as its length prefix arrives.
+  size_t max_message_bytes = rpc::limits::kMaxMessageBytes;
+  // Request bytes the server's calls may hold at once, over all connections (gRPC C++
+  // has no per-connection count; Terraform opens one connection). A call whose request
+  // messages would take the total beyond it ends with RESOURCE_EXHAUSTED.
+  size_t max_buffered_bytes = rpc::limits::kMaxConnectionBufferBytes;
+  // The resource quota's memory, for the transport's own buffers over all connections:
+  // gRPC C++ narrows its flow-control windows as they approach it, and past it may
+  // reclaim memory by closing connections.
+  size_t memory_quota_bytes = rpc::limits::kMaxConnectionBufferBytes;
+  // Handler threads at once: the resource quota's thread limit (plus the one thread that
+  // keeps polling). gRPC C++ answers RESOURCE_EXHAUSTED to a call that finds them all busy,
+  // where provider/rpc queues it.
+  int max_concurrent_calls = rpc::limits::kMaxConcurrentCalls;
+  // GRPC_ARG_MAX_CONCURRENT_STREAMS: calls one connection may have open; the client
+  // holds further ones back.
+  int max_concurrent_streams = static_cast<int>(rpc::limits::kMaxConcurrentStreams);
+  // GRPC_ARG_MAX_METADATA_SIZE: request metadata a call may carry (gRPC C++ advertises it
+  // as SETTINGS_MAX_HEADER_LIST_SIZE).
+  int max_metadata_bytes = static_cast<int>(rpc::limits::kMaxHeaderListBytes);
+  // GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS: a connection that has not finished its TLS
+  // handshake and HTTP/2 preface by then is closed.
+  std::chrono::milliseconds handshake_timeout = rpc::limits::kHandshakeTimeout;
 };
 
 std::unique_ptr<serve::PluginServer> NewPluginServer(Options options);

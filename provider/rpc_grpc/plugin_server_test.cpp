@@ -4,16 +4,22 @@
 // against both servers.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
+#include "provider/rpc/server.h"
 #include "provider/rpc_grpc/plugin_server.h"
 
 namespace tfj::rpc_grpc {
@@ -38,6 +44,10 @@ std::string String(const grpc::ByteBuffer& b) {
 std::atomic<bool> wait_started{false};
 std::atomic<bool> wait_finished{false};
 std::atomic<int> ignore_cancellation_ms{0};
+// The Hold method's: handlers running now, the most at once, and the release.
+std::atomic<int> hold_active{0};
+std::atomic<int> hold_peak{0};
+std::atomic<bool> hold_release{false};
 
 struct Answer {
   grpc::Status status;
@@ -69,6 +79,19 @@ class GrpcPluginServerTest : public ::testing::Test {
     wait_started = false;
     wait_finished = false;
     ignore_cancellation_ms = 0;
+    // Runs until released (or cancelled), counting the handlers running at once.
+    hold_active = 0;
+    hold_peak = 0;
+    hold_release = false;
+    router_.Add("/t.S/Hold", [](rpc::Call& call) {
+      const int now = ++hold_active;
+      int peak = hold_peak.load();
+      while (now > peak && !hold_peak.compare_exchange_weak(peak, now)) {
+      }
+      while (!hold_release && !call.IsCancelled()) std::this_thread::sleep_for(5ms);
+      --hold_active;
+      return rpc::Status::OK;
+    }, rpc::RequestCount::kOne);
     router_.Add("/t.S/Wait", [](rpc::Call& call) {
       const auto begin = std::chrono::steady_clock::now();
       wait_started = true;
@@ -101,10 +124,12 @@ class GrpcPluginServerTest : public ::testing::Test {
     serve::CloseListener(&listener_);
   }
 
-  Answer Call(const std::string& method, const std::vector<std::string>& requests) {
+  Answer Call(const std::string& method, const std::vector<std::string>& requests,
+              const std::string& metadata = "") {
     grpc::GenericStub stub(channel_);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + 20s);
+    if (!metadata.empty()) context.AddMetadata("x-tfj-test", metadata);
     grpc::CompletionQueue cq;
     auto stream = stub.PrepareCall(&context, method, &cq);
     void* tag = nullptr;
@@ -188,6 +213,143 @@ TEST_F(GrpcPluginServerTest, MessageOverTheLimitIsRefused) {
   const Answer a = Call("/t.S/Echo", {std::string(2000, 'y')});
   EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_TRUE(Call("/t.S/Echo", {std::string(1000, 'y')}).status.ok());
+}
+
+// Both servers default to the same bounds, from one place (provider/rpc/limits.h).
+TEST(GrpcPluginServerOptions, DefaultsAreTheBoundsProviderRpcKeeps) {
+  const Options grpc_cpp;
+  const rpc::ServerOptions ours;
+  EXPECT_EQ(grpc_cpp.max_message_bytes, ours.max_message_bytes);
+  EXPECT_EQ(grpc_cpp.max_buffered_bytes, ours.max_connection_buffer_bytes);
+  EXPECT_EQ(grpc_cpp.max_concurrent_calls, ours.max_concurrent_calls);
+  EXPECT_EQ(grpc_cpp.handshake_timeout, ours.tls_handshake_timeout);
+  EXPECT_EQ(grpc_cpp.max_concurrent_streams, static_cast<int>(rpc::limits::kMaxConcurrentStreams));
+  EXPECT_EQ(grpc_cpp.max_metadata_bytes, static_cast<int>(rpc::limits::kMaxHeaderListBytes));
+}
+
+// More calls than the bound: no more handlers run at once than it allows (so no more
+// threads), the rest are answered RESOURCE_EXHAUSTED at once, and the server serves on.
+TEST_F(GrpcPluginServerTest, CallsBeyondTheBoundAreRefusedNotGivenThreads) {
+  Options options;
+  options.max_concurrent_calls = 3;
+  Start(options);
+  ASSERT_TRUE(Call("/t.S/Echo", {"warm"}).status.ok());
+  constexpr int kCalls = 12;
+  std::vector<Answer> answers(kCalls);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kCalls; ++i) {
+    clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
+  }
+  // Every call is either running or already refused before any is released.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  int refused = 0;
+  for (;;) {
+    std::this_thread::sleep_for(50ms);
+    if (hold_active.load() == options.max_concurrent_calls ||
+        std::chrono::steady_clock::now() > deadline) {
+      break;
+    }
+  }
+  std::this_thread::sleep_for(300ms);  // time for any call beyond the bound to start
+  EXPECT_EQ(hold_active.load(), options.max_concurrent_calls);
+  hold_release = true;
+  for (auto& t : clients) t.join();
+  EXPECT_LE(hold_peak.load(), options.max_concurrent_calls);
+  int ok = 0;
+  for (const Answer& a : answers) {
+    if (a.status.ok()) {
+      ++ok;
+    } else {
+      EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << a.status.error_message();
+      ++refused;
+    }
+  }
+  EXPECT_GE(ok, options.max_concurrent_calls);
+  EXPECT_EQ(ok + refused, kCalls);
+  EXPECT_GT(refused, 0);
+  EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
+}
+
+// GRPC_ARG_MAX_CONCURRENT_STREAMS: one connection runs at most that many calls at once;
+// the client holds the others back until a stream ends, so none is refused.
+TEST_F(GrpcPluginServerTest, StreamsPerConnectionAreBounded) {
+  Options options;
+  options.max_concurrent_streams = 2;
+  Start(options);
+  ASSERT_TRUE(Call("/t.S/Echo", {"settings"}).status.ok());  // the client has our SETTINGS
+  constexpr int kCalls = 5;
+  std::vector<Answer> answers(kCalls);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kCalls; ++i) {
+    clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (hold_active.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(hold_active.load(), 2);
+  hold_release = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(hold_peak.load(), 2);
+  for (const Answer& a : answers) EXPECT_TRUE(a.status.ok()) << a.status.error_message();
+}
+
+// GRPC_ARG_MAX_METADATA_SIZE: metadata beyond gRPC's 8 KiB default but within our bound
+// is served; beyond the bound the call is refused before its handler runs, and the
+// server serves on.
+TEST_F(GrpcPluginServerTest, MetadataOverTheLimitIsRefused) {
+  Start();
+  Answer a = Call("/t.S/Echo", {"m"}, std::string(32 << 10, 'k'));
+  EXPECT_TRUE(a.status.ok()) << a.status.error_message();
+  a = Call("/t.S/Echo", {"m"}, std::string(100 << 10, 'k'));
+  EXPECT_FALSE(a.status.ok());
+  EXPECT_TRUE(a.messages.empty());
+  EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
+}
+
+// Request bytes held by calls: a client-streaming call whose messages, each within the
+// message limit, add up beyond the bound is refused; within it, it is served.
+TEST_F(GrpcPluginServerTest, RequestBytesHeldByCallsAreBounded) {
+  Options options;
+  options.max_message_bytes = 1000;
+  options.max_buffered_bytes = 3000;
+  Start(options);
+  const std::string kilo(1000, 'z');
+  Answer a = Call("/t.S/Count", {kilo, kilo, kilo, kilo, kilo});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << a.status.error_message();
+  EXPECT_TRUE(a.messages.empty());
+  a = Call("/t.S/Count", {kilo, kilo, kilo});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  EXPECT_EQ(a.messages, std::vector<std::string>{"3"});
+}
+
+// GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS: a connection that never sends the HTTP/2 preface is
+// closed once the handshake time is up (gRPC C++'s default would keep it two minutes).
+TEST_F(GrpcPluginServerTest, SilentConnectionIsClosedAfterTheHandshakeTimeout) {
+  Options options;
+  options.handshake_timeout = 300ms;
+  Start(options);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(listener_.address.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, listener_.address.c_str(), listener_.address.size() + 1);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+  const auto begin = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - begin < 10s) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) > 0) {
+      char byte;
+      closed = ::recv(fd, &byte, 1, 0) <= 0;  // the server's SETTINGS may come first
+    }
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+  ::close(fd);
+  EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
 }
 
 // An unknown method whose client never half-closes (go-plugin's GRPCBroker/StartStream)

@@ -43,9 +43,19 @@ Negotiation NegotiateProtocol(const char* env_value, const std::vector<int>& sup
   if (n.version == 0) {
     std::string ours;
     for (int v : supported) ours += (ours.empty() ? "" : ", ") + std::to_string(v);
+    // The value as quoted: at most 64 bytes, printable ASCII.
+    const std::string_view raw = env_value ? env_value : "";
+    std::string shown;
+    for (char c : raw.substr(0, 64)) shown += (c >= 0x20 && c < 0x7f && c != '"') ? c : '?';
+    if (raw.size() > 64) shown += "...";
     n.error = "no common plugin protocol version: Terraform offered PLUGIN_PROTOCOL_VERSIONS=\"" +
-              std::string(env_value ? env_value : "") + "\", this provider speaks " + ours +
-              " (protocol 5 needs Terraform 0.12 or later, protocol 6 Terraform 0.15 or later)";
+              shown + "\"";
+    if (offered.empty()) {
+      n.error += env_value == nullptr ? " (unset)" : ", which lists no version";
+      n.error += " (expected comma-separated version numbers, such as \"5,6\")";
+    }
+    n.error += "; this provider speaks " + ours +
+               " (protocol 5 needs Terraform 0.12 or later, protocol 6 Terraform 0.15 or later)";
   }
   return n;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 namespace tfj::serve {
@@ -48,6 +50,28 @@ INSTANTIATE_TEST_SUITE_P(
                       NegotiationCase{"junk", 0}, NegotiationCase{"junk,5", 5},
                       NegotiationCase{"5x,6", 6}, NegotiationCase{" 5 , 6 ", 6},
                       NegotiationCase{",,", 0}, NegotiationCase{"7,6,5,4", 6}));
+
+// A value that lists no version at all says what was expected; one that lists only
+// versions we lack does not need to.
+TEST(Negotiation, MalformedValueSaysWhatWasExpected) {
+  for (const char* env : {"x", "", "5;6", ",,", " "}) {
+    const Negotiation n = NegotiateProtocol(env);
+    EXPECT_EQ(n.version, 0);
+    EXPECT_NE(n.error.find("PLUGIN_PROTOCOL_VERSIONS=\"" + std::string(env) + "\", which lists no version"),
+              std::string::npos) << n.error;
+    EXPECT_NE(n.error.find("expected comma-separated version numbers, such as \"5,6\""),
+              std::string::npos) << n.error;
+  }
+  Negotiation n = NegotiateProtocol(nullptr);
+  EXPECT_NE(n.error.find("PLUGIN_PROTOCOL_VERSIONS=\"\" (unset) (expected"), std::string::npos) << n.error;
+  n = NegotiateProtocol("7,8");
+  EXPECT_EQ(n.error.find("expected"), std::string::npos) << n.error;
+  EXPECT_NE(n.error.find("this provider speaks 6, 5"), std::string::npos) << n.error;
+  // Bytes that are not printable are not echoed, nor more than 64 of them.
+  n = NegotiateProtocol(("\x1b[2J" + std::string(100, 'z')).c_str());
+  EXPECT_EQ(n.error.find('\x1b'), std::string::npos) << n.error;
+  EXPECT_NE(n.error.find("?[2J" + std::string(60, 'z') + "...\""), std::string::npos) << n.error;
+}
 
 TEST(Negotiation, RespectsWhatTheServerSupports) {
   EXPECT_EQ(NegotiateProtocol("5,6", {5}).version, 5);

@@ -15,7 +15,9 @@
 #include <cstring>
 #include <optional>
 #include <random>
+#include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace tfj::serve {
@@ -55,6 +57,14 @@ std::optional<int> ParsePort(const char* s) {
     return std::nullopt;
   }
   return port;
+}
+
+// An environment value as an error message quotes it: at most 64 bytes, printable ASCII.
+std::string Shown(std::string_view value) {
+  std::string out;
+  for (char c : value.substr(0, 64)) out += (c >= 0x20 && c < 0x7f && c != '"') ? c : '?';
+  if (value.size() > 64) out += "...";
+  return out;
 }
 
 // Listens on 127.0.0.1:port (0: any); returns the socket or -1.
@@ -172,6 +182,22 @@ bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
                      std::string* error) {
   const std::optional<int> lo = ParsePort(min_port);
   const std::optional<int> hi = ParsePort(max_port);
+  // A variable that is set must be a port, and the range in order, as go-plugin's own
+  // server insists (serverListener_tcp: "Couldn't get value from PLUGIN_MIN_PORT").
+  for (const auto& [name, value, port] : {std::tuple{"PLUGIN_MIN_PORT", min_port, lo},
+                                          std::tuple{"PLUGIN_MAX_PORT", max_port, hi}}) {
+    if (value != nullptr && *value != '\0' && !port) {
+      *error = std::string(name) + "=\"" + Shown(value) +
+               "\" is not a port: expected a decimal number from 0 to 65535 (PLUGIN_MIN_PORT "
+               "and PLUGIN_MAX_PORT bound the TCP port the plugin listens on)";
+      return false;
+    }
+  }
+  if (lo && hi && *lo > *hi) {
+    *error = "PLUGIN_MIN_PORT=" + std::to_string(*lo) + " is greater than PLUGIN_MAX_PORT=" +
+             std::to_string(*hi) + ": expected the lowest port, then the highest";
+    return false;
+  }
   int fd = -1;
   if (ParsePortRange(min_port, max_port)) {  // then lo and hi are set and lo <= hi
     // Start at a random offset: Terraform starts several plugins at once.

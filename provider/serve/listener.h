@@ -27,13 +27,15 @@ bool OpenUnixListener(const char* base_dir, const char* group, Listener* out,
                       std::string* error);
 
 // Listens on 127.0.0.1, on a free port within [min_port, max_port] (PLUGIN_MIN_PORT /
-// PLUGIN_MAX_PORT; nullptr or unparsable: a port the OS chooses). Never another address.
+// PLUGIN_MAX_PORT; either unset, empty or 0: a port the OS chooses). Never another address.
+// A value that is not a port, or a reversed range, is an error naming the variable.
 bool OpenTcpListener(const char* min_port, const char* max_port, Listener* out,
                      std::string* error);
 
 // The port range of PLUGIN_MIN_PORT / PLUGIN_MAX_PORT (environment values, nullptr when
 // unset), as OpenTcpListener reads it: both decimal ports, 0 < min <= max <= 65535;
-// otherwise nullopt (the OS then chooses a port). Pure, for tests and fuzzing.
+// otherwise nullopt (the OS then chooses a port, unless OpenTcpListener refuses a value
+// that is not a port or a reversed range). Pure, for tests and fuzzing.
 std::optional<std::pair<int, int>> ParsePortRange(const char* min_port, const char* max_port);
 
 // PLUGIN_UNIX_SOCKET_GROUP as OpenUnixListener reads a value of decimal digits: a gid that

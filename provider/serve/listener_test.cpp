@@ -141,9 +141,41 @@ TEST(TcpListener, NoRangeLetsTheOsChoose) {
   EXPECT_NE(l.address, "127.0.0.1:0");
   EXPECT_GT(std::stoi(l.address.substr(10)), 0);
   CloseListener(&l);
-  ASSERT_TRUE(OpenTcpListener("abc", "25000", &l, &error));
-  EXPECT_GT(std::stoi(l.address.substr(10)), 0);
-  CloseListener(&l);
+  for (const auto& [lo, hi] : {std::pair{"", ""}, std::pair{"0", "25000"}, std::pair{"", "25000"}}) {
+    ASSERT_TRUE(OpenTcpListener(lo, hi, &l, &error)) << lo << ".." << hi << ": " << error;
+    EXPECT_GT(std::stoi(l.address.substr(10)), 0);
+    CloseListener(&l);
+  }
+}
+
+// As go-plugin's server: a set variable that is not a port, or a reversed range, is an
+// error naming the variable and what was expected, never a silently different port.
+TEST(TcpListener, MalformedPortVariablesAreAClearError) {
+  struct Case {
+    const char* lo;
+    const char* hi;
+    const char* names;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"abc", "25000", "PLUGIN_MIN_PORT=\"abc\" is not a port"},
+           {"10000", "65536", "PLUGIN_MAX_PORT=\"65536\" is not a port"},
+           {"-1", nullptr, "PLUGIN_MIN_PORT=\"-1\" is not a port"},
+           {"10000 ", "25000", "PLUGIN_MIN_PORT=\"10000 \" is not a port"},
+           {"1e4", "25000", "PLUGIN_MIN_PORT=\"1e4\" is not a port"},
+           {"10000", "\x01\"x", "PLUGIN_MAX_PORT=\"??x\" is not a port"},
+           {"25000", "10000", "PLUGIN_MIN_PORT=25000 is greater than PLUGIN_MAX_PORT=10000"},
+       }) {
+    Listener l;
+    std::string error;
+    EXPECT_FALSE(OpenTcpListener(c.lo, c.hi, &l, &error)) << c.names;
+    EXPECT_EQ(error.find(c.names), 0u) << error;
+    EXPECT_NE(error.find("expected"), std::string::npos) << error;
+    EXPECT_EQ(l.fd, -1);
+  }
+  Listener l;
+  std::string error;
+  EXPECT_FALSE(OpenTcpListener(std::string(100, '7').c_str(), "1", &l, &error));
+  EXPECT_NE(error.find(std::string(64, '7') + "...\" is not a port"), std::string::npos) << error;
 }
 
 TEST(PortRange, BothPortsInOrderWithinTheValidRange) {

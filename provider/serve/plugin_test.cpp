@@ -273,6 +273,23 @@ TEST(Plugin, NoCommonProtocolExits1WithAClearMessage) {
   EXPECT_NE(p->Stderr().find("no common plugin protocol version"), std::string::npos);
 }
 
+TEST(Plugin, MalformedPortVariableExits1NamingIt) {
+  auto env = TerraformEnvironment(nullptr, "6");
+  env["TFJ_PLUGIN_NETWORK"] = "tcp";
+  env["PLUGIN_MIN_PORT"] = "abc";
+  env["PLUGIN_MAX_PORT"] = "21999";
+  std::string error;
+  auto p = PluginProcess::Start(PluginPath(), {}, env, &error);
+  ASSERT_TRUE(p) << error;
+  const auto code = p->Wait(kStartTimeout);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(p->ReadRemainingStdout(milliseconds(1000)), "");
+  EXPECT_NE(p->Stderr().find("PLUGIN_MIN_PORT=\"abc\" is not a port: expected a decimal number"),
+            std::string::npos)
+      << p->Stderr();
+}
+
 TEST(Plugin, TlsDisabledMeansPlaintextAndEmptyFieldSix) {
   Running r = StartPlugin(TerraformEnvironment(nullptr, "5,6"));
   ASSERT_TRUE(r.process);
