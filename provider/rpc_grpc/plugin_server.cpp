@@ -28,6 +28,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/method_handler.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -47,6 +48,10 @@ namespace {
 // As provider/rpc caps grpc-message: far under any peer's header list limit, so the
 // trailers always go out and the call always ends.
 using rpc::limits::kMaxStatusMessageBytes;
+
+// Sync-server pollers at most: threads that wait for the next call. One connection from
+// one Terraform needs few.
+constexpr int kMaxPollers = 2;
 
 using Stream = grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
 
@@ -239,12 +244,18 @@ class GrpcPluginServer final : public serve::PluginServer {
     builder.SetMaxReceiveMessageSize(static_cast<int>(
         std::min<size_t>(options_.max_message_bytes, static_cast<size_t>(INT_MAX))));
     grpc::ResourceQuota quota("tfj-plugin");
-    // The sync server's threads all come from the quota, the pollers among them; the last
-    // poller answers RESOURCE_EXHAUSTED instead of taking a call it has no thread for.
-    quota.SetMaxThreads(options_.max_concurrent_calls + 1);
+    // The sync server's threads all come from the quota, the pollers among them, and a
+    // call that finds no thread left is answered RESOURCE_EXHAUSTED, which Terraform does
+    // not retry: at -parallelism=200 with handlers waiting on Jira's rate limit, an apply
+    // failed so. So a connection may open no more streams than there are handler threads
+    // (the client holds further calls back until one ends, as provider/rpc queues them),
+    // and the quota has room for those handlers plus every poller.
+    const int streams = std::max(1, std::min(options_.max_concurrent_streams,
+                                             options_.max_concurrent_calls));
+    quota.SetMaxThreads(options_.max_concurrent_calls + kMaxPollers);
     quota.Resize(options_.memory_quota_bytes);
     builder.SetResourceQuota(quota);
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, streams);
     builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, options_.max_metadata_bytes);
     builder.AddChannelArgument(
         GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
@@ -255,7 +266,7 @@ class GrpcPluginServer final : public serve::PluginServer {
     // One completion queue and few pollers: a plugin serves one client.
     builder.SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
     builder.SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
-    builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 2);
+    builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, kMaxPollers);
     service_ = std::make_unique<RouterService>(*config.router, options_.max_buffered_bytes);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();

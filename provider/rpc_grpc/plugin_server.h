@@ -30,12 +30,13 @@ struct Options {
   // gRPC C++ narrows its flow-control windows as they approach it, and past it may
   // reclaim memory by closing connections.
   size_t memory_quota_bytes = rpc::limits::kMaxConnectionBufferBytes;
-  // Handler threads at once: the resource quota's thread limit (plus the one thread that
-  // keeps polling). gRPC C++ answers RESOURCE_EXHAUSTED to a call that finds them all busy,
-  // where provider/rpc queues it.
+  // Handler threads at once: the resource quota's thread limit (plus the pollers). gRPC
+  // C++ answers RESOURCE_EXHAUSTED to a call that finds them all busy, so a connection's
+  // streams are capped at this too: the client holds further calls back until one ends,
+  // as provider/rpc queues them. Only calls over several connections can be refused.
   int max_concurrent_calls = rpc::limits::kMaxConcurrentCalls;
-  // GRPC_ARG_MAX_CONCURRENT_STREAMS: calls one connection may have open; the client
-  // holds further ones back.
+  // GRPC_ARG_MAX_CONCURRENT_STREAMS: calls one connection may have open (at most
+  // max_concurrent_calls); the client holds further ones back.
   int max_concurrent_streams = static_cast<int>(rpc::limits::kMaxConcurrentStreams);
   // GRPC_ARG_MAX_METADATA_SIZE: request metadata a call may carry (gRPC C++ advertises it
   // as SETTINGS_MAX_HEADER_LIST_SIZE).

@@ -227,46 +227,32 @@ TEST(GrpcPluginServerOptions, DefaultsAreTheBoundsProviderRpcKeeps) {
   EXPECT_EQ(grpc_cpp.max_metadata_bytes, static_cast<int>(rpc::limits::kMaxHeaderListBytes));
 }
 
-// More calls than the bound: no more handlers run at once than it allows (so no more
-// threads), the rest are answered RESOURCE_EXHAUSTED at once, and the server serves on.
-TEST_F(GrpcPluginServerTest, CallsBeyondTheBoundAreRefusedNotGivenThreads) {
+// More calls on one connection than there are handler threads: no more handlers run at
+// once than the bound allows (so no more threads), and the others wait for one to end
+// instead of being refused: Terraform does not retry RESOURCE_EXHAUSTED, and at
+// -parallelism=200 with handlers waiting on Jira's rate limit a refusal failed an apply.
+TEST_F(GrpcPluginServerTest, CallsBeyondTheBoundWaitForAHandlerThread) {
   Options options;
   options.max_concurrent_calls = 3;
   Start(options);
-  ASSERT_TRUE(Call("/t.S/Echo", {"warm"}).status.ok());
+  ASSERT_TRUE(Call("/t.S/Echo", {"warm"}).status.ok());  // the client has our SETTINGS
   constexpr int kCalls = 12;
   std::vector<Answer> answers(kCalls);
   std::vector<std::thread> clients;
   for (int i = 0; i < kCalls; ++i) {
     clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
   }
-  // Every call is either running or already refused before any is released.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  int refused = 0;
-  for (;;) {
-    std::this_thread::sleep_for(50ms);
-    if (hold_active.load() == options.max_concurrent_calls ||
-        std::chrono::steady_clock::now() > deadline) {
-      break;
-    }
+  while (hold_active.load() < options.max_concurrent_calls &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
   }
   std::this_thread::sleep_for(300ms);  // time for any call beyond the bound to start
   EXPECT_EQ(hold_active.load(), options.max_concurrent_calls);
   hold_release = true;
   for (auto& t : clients) t.join();
-  EXPECT_LE(hold_peak.load(), options.max_concurrent_calls);
-  int ok = 0;
-  for (const Answer& a : answers) {
-    if (a.status.ok()) {
-      ++ok;
-    } else {
-      EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << a.status.error_message();
-      ++refused;
-    }
-  }
-  EXPECT_GE(ok, options.max_concurrent_calls);
-  EXPECT_EQ(ok + refused, kCalls);
-  EXPECT_GT(refused, 0);
+  EXPECT_EQ(hold_peak.load(), options.max_concurrent_calls);
+  for (const Answer& a : answers) EXPECT_TRUE(a.status.ok()) << a.status.error_message();
   EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
 }
 
