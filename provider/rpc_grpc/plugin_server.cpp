@@ -248,11 +248,14 @@ class GrpcPluginServer final : public serve::PluginServer {
     // call that finds no thread left is answered RESOURCE_EXHAUSTED, which Terraform does
     // not retry: at -parallelism=200 with handlers waiting on Jira's rate limit, an apply
     // failed so. So a connection may open no more streams than there are handler threads
-    // (the client holds further calls back until one ends, as provider/rpc queues them),
-    // and the quota has room for those handlers plus every poller.
+    // (the client holds further calls back until one ends, as provider/rpc queues them).
+    // A stream's slot is free once its trailers are sent, while its thread is still
+    // finishing, so the quota has room for a full set of handlers starting while the last
+    // set finishes, plus the pollers (with one set only, calls were still refused under
+    // TSan's slowdown).
     const int streams = std::max(1, std::min(options_.max_concurrent_streams,
                                              options_.max_concurrent_calls));
-    quota.SetMaxThreads(options_.max_concurrent_calls + kMaxPollers);
+    quota.SetMaxThreads(2 * streams + kMaxPollers);
     quota.Resize(options_.memory_quota_bytes);
     builder.SetResourceQuota(quota);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, streams);

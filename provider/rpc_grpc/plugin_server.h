@@ -30,10 +30,11 @@ struct Options {
   // gRPC C++ narrows its flow-control windows as they approach it, and past it may
   // reclaim memory by closing connections.
   size_t memory_quota_bytes = rpc::limits::kMaxConnectionBufferBytes;
-  // Handler threads at once: the resource quota's thread limit (plus the pollers). gRPC
-  // C++ answers RESOURCE_EXHAUSTED to a call that finds them all busy, so a connection's
-  // streams are capped at this too: the client holds further calls back until one ends,
-  // as provider/rpc queues them. Only calls over several connections can be refused.
+  // Handlers at once on a connection: its streams are capped at this, so the client holds
+  // further calls back until one ends, as provider/rpc queues them. gRPC C++ answers
+  // RESOURCE_EXHAUSTED to a call that finds no thread, so the resource quota allows twice
+  // this (handlers starting while the last ones finish) plus the pollers; only calls over
+  // several connections can be refused.
   int max_concurrent_calls = rpc::limits::kMaxConcurrentCalls;
   // GRPC_ARG_MAX_CONCURRENT_STREAMS: calls one connection may have open (at most
   // max_concurrent_calls); the client holds further ones back.
