@@ -166,6 +166,10 @@ nlohmann::json Router::Stats() const {
 
 void Router::ClearStats() {
   std::lock_guard lock(mu_);
+  ClearStatsLocked();
+}
+
+void Router::ClearStatsLocked() {
   stats_.clear();
   fault_stats_.clear();
   total_ = 0;
@@ -209,13 +213,7 @@ Faults Router::GetFaults() const {
 void Router::Reset() {
   std::lock_guard lock(mu_);
   store_ = Store::Seed(options_);
-  stats_.clear();
-  fault_stats_.clear();
-  total_ = 0;
-  first_request_at_ = 0;
-  last_answer_at_ = 0;
-  longest_pause_s_ = 0;
-  requests_before_pause_ = 0;
+  ClearStatsLocked();
   buckets_.clear();
   cluster_.CatchUp();
   Persist();

@@ -78,6 +78,8 @@ class Router {
   void Persist();
   // Under mu_: notes a request outside /_emulator received at `received` as answered now.
   void NoteAnswered(double received);
+  // The counters and times ClearStats and Reset zero; mu_ is held.
+  void ClearStatsLocked();
   // Whether --stale-reads plays this GET on a lagging node (reads of users, groups, schemes).
   static bool StaleEligible(const Route& route);
 
