@@ -156,6 +156,26 @@ class GrpcPluginServerTest : public ::testing::Test {
     return answer;
   }
 
+  // Starts `calls` Hold calls at once, waits until `running` handlers hold (then a little
+  // longer, for any call beyond them to start), checks that exactly `running` do, releases
+  // them all and returns every call's answer.
+  std::vector<Answer> HoldCalls(int calls, int running) {
+    std::vector<Answer> answers(calls);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < calls; ++i) {
+      clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (hold_active.load() < running && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    std::this_thread::sleep_for(300ms);  // time for any call beyond them to start
+    EXPECT_EQ(hold_active.load(), running);
+    hold_release = true;
+    for (auto& t : clients) t.join();
+    return answers;
+  }
+
   rpc::Router router_;
   serve::Listener listener_;
   std::unique_ptr<serve::PluginServer> server_;
@@ -236,21 +256,7 @@ TEST_F(GrpcPluginServerTest, CallsBeyondTheBoundWaitForAHandlerThread) {
   options.max_concurrent_calls = 3;
   Start(options);
   ASSERT_TRUE(Call("/t.S/Echo", {"warm"}).status.ok());  // the client has our SETTINGS
-  constexpr int kCalls = 12;
-  std::vector<Answer> answers(kCalls);
-  std::vector<std::thread> clients;
-  for (int i = 0; i < kCalls; ++i) {
-    clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
-  }
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (hold_active.load() < options.max_concurrent_calls &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
-  std::this_thread::sleep_for(300ms);  // time for any call beyond the bound to start
-  EXPECT_EQ(hold_active.load(), options.max_concurrent_calls);
-  hold_release = true;
-  for (auto& t : clients) t.join();
+  const std::vector<Answer> answers = HoldCalls(12, options.max_concurrent_calls);
   EXPECT_EQ(hold_peak.load(), options.max_concurrent_calls);
   for (const Answer& a : answers) EXPECT_TRUE(a.status.ok()) << a.status.error_message();
   EXPECT_TRUE(Call("/t.S/Echo", {"after"}).status.ok());
@@ -263,20 +269,7 @@ TEST_F(GrpcPluginServerTest, StreamsPerConnectionAreBounded) {
   options.max_concurrent_streams = 2;
   Start(options);
   ASSERT_TRUE(Call("/t.S/Echo", {"settings"}).status.ok());  // the client has our SETTINGS
-  constexpr int kCalls = 5;
-  std::vector<Answer> answers(kCalls);
-  std::vector<std::thread> clients;
-  for (int i = 0; i < kCalls; ++i) {
-    clients.emplace_back([this, &answers, i] { answers[i] = Call("/t.S/Hold", {""}); });
-  }
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (hold_active.load() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(hold_active.load(), 2);
-  hold_release = true;
-  for (auto& t : clients) t.join();
+  const std::vector<Answer> answers = HoldCalls(5, 2);
   EXPECT_EQ(hold_peak.load(), 2);
   for (const Answer& a : answers) EXPECT_TRUE(a.status.ok()) << a.status.error_message();
 }
