@@ -102,6 +102,7 @@ set_limit() {  # $1 = capacity (0 = off)
 }
 
 failures=0
+missed_goals=()
 declare -A unlimited  # "par step" -> "pre pause post requests_before_pause" of the no-limit run
 printf '%-6s %-4s %-8s %5s %5s %5s %6s %5s %6s %5s %5s %6s %5s %5s %6s %5s %5s %s\n' \
   limit par step reqs 429s needed wall pre span pause post bound spn/b wal/b least wal/l r/need load
@@ -162,10 +163,23 @@ print(f"{label:<6} {par:<4} {step:<8} {req:5d} {ref:5d} {need:5d} {wall:6.1f} {p
       f"{ratio(wall, bound):>5} {least:6.1f} {ratio(wall, least):>5} {req / max(need, 1):5.3f} {load}")
 # second line: this run's own time outside the requests, for the limited runs' "least"
 print(f"{pre:.3f} {pause:.3f} {post:.3f} {s.get('requests_before_pause', 0)}")
+# third line: the goals this step misses (limited runs: wall within 15% of the bound;
+# every run: requests within 5% of those needed, none refused in the end)
+missed = []
+if limited and bound > 0 and wall > 1.15 * bound:
+    missed.append(f"{label} -parallelism={par} {step}: wall / bound {wall / bound:.2f} > 1.15")
+if req > 1.05 * need:
+    missed.append(f"{label} -parallelism={par} {step}: requests / needed {req / need:.3f} > 1.05")
+print("; ".join(missed) if missed else "-")  # never empty: $(...) drops a trailing empty line
 PY
 )"
-  echo "${out%%$'\n'*}"
-  if [[ "$label" == none ]]; then unlimited["$par $step"]="${out##*$'\n'}"; fi
+  local first rest
+  first="${out%%$'\n'*}"
+  rest="${out#*$'\n'}"
+  echo "$first"
+  if [[ "$label" == none ]]; then unlimited["$par $step"]="${rest%%$'\n'*}"; fi
+  local missed="${rest#*$'\n'}"
+  if [[ "$missed" != - ]]; then missed_goals+=("$missed"); fi
   if [[ $code -ne 0 ]]; then
     echo "  FAILED ($step exited $code); last lines of its output:"
     tail -n 15 "$work/${label////-}-$par-$step.log" | sed 's/^/  | /'
@@ -190,12 +204,19 @@ wall: the step's wall time; pre / span / post: before Jira's first request, from
 answer, after that; pause: the longest time in the span with no request at Jira (Terraform
 between its plan and its apply); all in seconds.
 bound: (needed - burst $burst) / fill $fill a second, the plain least time the bucket allows;
-spn/b and wal/b: span and wall over it. least: pre + pause + post (Terraform's own time, which
-pacing cannot overlap; each the smaller of this run's and the no-limit run's) plus the bucket's
-time for the requests before and after that pause, the bucket refilling during it; wal/l: wall
-over it (goal <= 1.15).
+spn/b and wal/b: span and wall over it (goal: wal/b <= 1.15). least: pre + pause + post
+(Terraform's own time, which pacing cannot overlap; each the smaller of this run's and the
+no-limit run's) plus the bucket's time for the requests before and after that pause, the
+bucket refilling during it; wal/l: wall over it (what the pacing adds, Terraform's own time
+set aside).
 r/need: requests sent over requests needed (goal <= 1.05); load: 1-minute load average at the start.
 EOF
+if [[ ${#missed_goals[@]} -eq 0 ]]; then
+  echo "goals: all met (wal/b <= 1.15 for every limited step, r/need <= 1.05 for every step)"
+else
+  echo "goals missed (on a loaded machine Terraform's own time grows; see the load column):"
+  printf '  %s\n' "${missed_goals[@]}"
+fi
 if [[ $failures -gt 0 ]]; then
   echo "rate_limit_cli: $failures step(s) failed" >&2
   exit 1
