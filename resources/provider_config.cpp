@@ -67,10 +67,15 @@ tf::Schema ProviderSchema() {
                            "(`true` or `false`)."));
   a.push_back(OptionalAttr("request_timeout", tf::Type::String(),
                            "Timeout of each HTTP request as a duration, e.g. `\"30s\"` or "
-                           "`\"1m\"`. Default `\"30s\"`. Environment: `JIRA_REQUEST_TIMEOUT`."));
+                           "`\"1m\"`. Default `\"30s\"`. Under Jira Data Center's rate limit a "
+                           "request first waits for its turn, for up to this long again: a "
+                           "longer wait fails the request at once, naming the limit (see the "
+                           "rate-limiting guide). Environment: `JIRA_REQUEST_TIMEOUT`."));
   a.push_back(OptionalAttr("max_retries", tf::Type::Number(),
-                           "Retries on 429/502/503/504 and connection failures (never on 401 or "
-                           "403, which could lock the account behind a CAPTCHA). Default 5. "
+                           "Retries after a 502, 503 or 504 answer or a lost connection (never "
+                           "after 401 or 403, which could lock the account behind a CAPTCHA). "
+                           "Default 5. Jira Data Center's rate limit (429) is not a failure and "
+                           "uses no retry: every request is paced to the limit Jira announces. "
                            "Environment: `JIRA_MAX_RETRIES`."));
   return s;
 }
