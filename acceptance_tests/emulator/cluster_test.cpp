@@ -19,7 +19,7 @@ class ClusterTest : public testing::RouterFixture {
   void SetUp() override {
     options_.nodes = 2;
     options_.replication_delay = std::chrono::milliseconds(300);
-    options_.clock = [this] { return now_; };
+    UseFakeClock();
     testing::RouterFixture::SetUp();
   }
 
@@ -48,9 +48,6 @@ class ClusterTest : public testing::RouterFixture {
     const std::string* n = r.Header("X-ANODEID");
     return n ? *n : "";
   }
-
-  std::chrono::steady_clock::time_point now_ =
-      std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
 };
 
 TEST_F(ClusterTest, WithoutCookiesRequestsAlternateAndReadOtherNodesWritesLate) {

@@ -212,22 +212,21 @@ TEST_F(RouterTest, StaleReadAnswersFromTheStateBeforeTheWrites) {
 // With a replication delay the lagging node catches up: a stale read nobody made within the
 // delay after the last write is gone, and a read inside it is still stale.
 TEST_F(RouterTest, StaleReadExpiresAfterTheReplicationDelay) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  options_.clock = [&now] { return now; };
+  UseFakeClock();
   options_.faults.stale_reads = true;
   options_.faults.stale_reads_expire_ms = 50;
   Restart();
   CreateGroup("first");
-  now += std::chrono::milliseconds(50);  // replicated: the read sees the write
+  now_ += std::chrono::milliseconds(50);  // replicated: the read sees the write
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=first").status, 200);
   CreateGroup("second");
-  now += std::chrono::milliseconds(30);
+  now_ += std::chrono::milliseconds(30);
   CreateUser("third");  // the last write: the delay counts from here
-  now += std::chrono::milliseconds(30);  // 60 ms after "second", 30 after "third"
+  now_ += std::chrono::milliseconds(30);  // 60 ms after "second", 30 after "third"
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=second").status, 404);  // still stale
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=second").status, 200);
   CreateGroup("fourth");
-  now += std::chrono::milliseconds(49);
+  now_ += std::chrono::milliseconds(49);
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=fourth").status, 404);
   EXPECT_EQ(router_->Stats()["faults"]["stale"], 2);
 }
@@ -235,26 +234,24 @@ TEST_F(RouterTest, StaleReadExpiresAfterTheReplicationDelay) {
 // Without a replication delay (the default) a pending stale read waits for the next read,
 // however late it comes.
 TEST_F(RouterTest, StaleReadWithoutDelayWaitsForTheNextRead) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  options_.clock = [&now] { return now; };
+  UseFakeClock();
   options_.faults.stale_reads = true;
   Restart();
   CreateGroup("late");
-  now += std::chrono::hours(2);
+  now_ += std::chrono::hours(2);
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=late").status, 404);
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=late").status, 200);
 }
 
 TEST_F(RouterTest, StaleReadExpiryCanBeSetAtRunTime) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  options_.clock = [&now] { return now; };
+  UseFakeClock();
   Restart();
   Response r = router_->Handle(MakeRequest(
       "POST", "/_emulator/faults", R"({"stale_reads":true,"stale_reads_expire_ms":10})", ""));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["stale_reads_expire_ms"], 10);
   CreateGroup("quick");
-  now += std::chrono::milliseconds(10);
+  now_ += std::chrono::milliseconds(10);
   EXPECT_EQ(Get("/rest/api/2/group/member?groupname=quick").status, 200);
   EXPECT_EQ(router_->GetFaults().stale_reads_expire_ms, 10);
 }
@@ -268,8 +265,7 @@ TEST_F(RouterTest, LatencyIsReportedToTheSocketLayer) {
 }
 
 TEST_F(RouterTest, RateLimitTokenBucketWithHeaders) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  options_.clock = [&now] { return now; };
+  UseFakeClock();
   options_.faults.rate_limit_capacity = 2;
   options_.faults.rate_limit_refill_per_s = 0.5;
   Restart();
@@ -286,7 +282,7 @@ TEST_F(RouterTest, RateLimitTokenBucketWithHeaders) {
   EXPECT_EQ(*limited.Header("Retry-After"), "2");
   // Another user has its own bucket.
   EXPECT_EQ(Call("GET", "/rest/api/2/myself", nullptr, BasicAuth("bob", "bobpw")).status, 200);
-  now += std::chrono::seconds(2);
+  now_ += std::chrono::seconds(2);
   EXPECT_EQ(Get("/rest/api/2/myself").status, 200);
   EXPECT_EQ(Get("/rest/api/2/myself").status, 429);
 }
@@ -294,8 +290,7 @@ TEST_F(RouterTest, RateLimitTokenBucketWithHeaders) {
 // Atlassian: "You get a batch of new tokens every time interval" (X-RateLimit-FillRate tokens
 // every X-RateLimit-Interval-Seconds), and Retry-After counts down to that batch.
 TEST_F(RouterTest, RateLimitRefillsInBatchesEveryInterval) {
-  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-  options_.clock = [&now] { return now; };
+  UseFakeClock();
   options_.faults.rate_limit_capacity = 3;
   options_.faults.rate_limit_refill_per_s = 2;
   options_.faults.rate_limit_interval_s = 2;  // 4 tokens every 2 s
@@ -306,11 +301,11 @@ TEST_F(RouterTest, RateLimitRefillsInBatchesEveryInterval) {
   EXPECT_EQ(*limited.Header("X-RateLimit-FillRate"), "4");
   EXPECT_EQ(*limited.Header("X-RateLimit-Interval-Seconds"), "2");
   EXPECT_EQ(*limited.Header("Retry-After"), "2");
-  now += std::chrono::milliseconds(1500);  // no batch yet: nothing trickles in
+  now_ += std::chrono::milliseconds(1500);  // no batch yet: nothing trickles in
   Response still = Get("/rest/api/2/myself");
   EXPECT_EQ(still.status, 429);
   EXPECT_EQ(*still.Header("Retry-After"), "1");
-  now += std::chrono::milliseconds(500);  // the batch, capped at the capacity
+  now_ += std::chrono::milliseconds(500);  // the batch, capped at the capacity
   Response ok = Get("/rest/api/2/myself");
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(*ok.Header("X-RateLimit-Remaining"), "2");

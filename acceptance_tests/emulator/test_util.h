@@ -1,6 +1,7 @@
 // Helpers shared by the emulator's unit tests: building requests against a Router.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -60,6 +61,11 @@ class RouterFixture : public ::testing::Test {
     Restart();
   }
   void Restart() { router_ = std::make_unique<Router>(options_); }
+  // From now on the router reads the time from now_, which the test moves by hand (call it
+  // before Restart: a router takes its clock when it is made).
+  void UseFakeClock() {
+    options_.clock = [this] { return now_; };
+  }
 
   Response Call(const std::string& method, const std::string& target,
                 const nlohmann::json& body = nullptr,
@@ -94,6 +100,8 @@ class RouterFixture : public ::testing::Test {
 
   Options options_;
   std::unique_ptr<Router> router_;
+  std::chrono::steady_clock::time_point now_ =
+      std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
 };
 
 }  // namespace emulator::testing

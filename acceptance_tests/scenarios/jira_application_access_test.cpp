@@ -6,17 +6,11 @@
 namespace tfjira::scenarios {
 namespace {
 
-tf::Value Apps(std::vector<std::string> keys) {
-  std::vector<tf::Value> items;
-  for (auto& k : keys) items.push_back(S(k));
-  return tf::Value::Set(tf::Type::String(), std::move(items));
-}
-
 class JiraApplicationAccessTest : public JiraScenario {
  protected:
   Attrs Gitlab(std::vector<std::string> apps) {
     return {{"name", S("gitlab")}, {"email", S("gitlab@example.com")},
-            {"application_keys", Apps(std::move(apps))}};
+            {"application_keys", StringSet(apps)}};
   }
   // The applications Jira says the user has (sorted), read as an administrator would.
   std::vector<std::string> AppsInJira(const std::string& key) {
@@ -63,7 +57,7 @@ TEST_P(JiraApplicationAccessTest, CreatedChangedDriftedRepairedAndImportedClean)
   auto fresh = NewWorkspace();
   fresh->SetResource("jira_user", "gitlab", Gitlab({"jira-core"}));
   TFJ_ASSERT_OK(fresh->Import("jira_user", "gitlab", "gitlab"));
-  EXPECT_EQ(fresh->Attr("jira_user.gitlab", "application_keys"), Apps({"jira-core"}));
+  EXPECT_EQ(fresh->Attr("jira_user.gitlab", "application_keys"), StringSet({"jira-core"}));
   TFJ_ASSERT_OK(fresh->PlanMustBeEmpty());
 }
 
@@ -72,7 +66,7 @@ TEST_P(JiraApplicationAccessTest, UnsetIsWhatJiraGaveByDefaultAndNeverDiffed) {
   ws->SetResource("jira_user", "gitlab", {{"name", S("gitlab")}, {"email", S("gitlab@example.com")}});
   TFJ_ASSERT_OK(ws->Apply());
   // Jira Software is the application selected by default.
-  EXPECT_EQ(ws->Attr("jira_user.gitlab", "application_keys"), Apps({"jira-software"}));
+  EXPECT_EQ(ws->Attr("jira_user.gitlab", "application_keys"), StringSet({"jira-software"}));
   const std::string key = ws->AttrString("jira_user.gitlab", "key");
   ASSERT_TRUE(Admin().AddUserToApplication("gitlab", "jira-core").ok());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
@@ -109,7 +103,7 @@ TEST_P(JiraApplicationAccessTest, NoSeatLeftIsReportedOnTheAttribute) {
   TFJ_ASSERT_OK(ws->Apply());
   ws->SetResource("jira_user", "gitlab", Gitlab({"jira-core", "jira-software"}));
   TFJ_EXPECT_ERROR_CONTAINS(ws->Apply(), "No licence seat left for Jira Software");
-  EXPECT_EQ(ws->Attr("jira_user.gitlab", "application_keys"), Apps({"jira-core"}));
+  EXPECT_EQ(ws->Attr("jira_user.gitlab", "application_keys"), StringSet({"jira-core"}));
 }
 
 TFJ_INSTANTIATE_PROTOCOLS(JiraApplicationAccessTest);

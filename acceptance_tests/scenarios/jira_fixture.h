@@ -26,6 +26,19 @@ using tfj::harness::Workspace;
 
 inline tf::Value S(const std::string& s) { return tf::Value::String(s); }
 inline tf::Value B(bool b) { return tf::Value::Bool(b); }
+// A set(string) attribute's value holding `items`.
+inline tf::Value StringSet(const std::vector<std::string>& items) {
+  std::vector<tf::Value> values;
+  for (const auto& item : items) values.push_back(S(item));
+  return tf::Value::Set(tf::Type::String(), std::move(values));
+}
+// The strings a set(string) attribute holds; none when it is null or unknown.
+inline std::set<std::string> StringsOf(const tf::Value& set) {
+  std::set<std::string> out;
+  if (!set.is_known() || set.is_null()) return out;
+  for (const auto& item : set.items()) out.insert(item.as_string());
+  return out;
+}
 
 // The emulator playing Jira `version` as the version scenarios use it: seeded faults, and
 // legacy user keys (the lower-cased name) where users were created before Jira 8.4.
@@ -251,3 +264,16 @@ inline std::string DiffOf(const Workspace& ws, const std::string& address) {
 }
 
 }  // namespace tfjira::scenarios
+
+// The Jira versions the project supports, one test each (named Jira_<major>_<minor>, so that
+// ctest can pick some of them, as the lagging variants do), each running the suite's
+// RunSeedScenario(version). One list for the harness's and the real CLI's version suites.
+#define TFJ_SEED_SCENARIO_PER_JIRA_VERSION(Suite)                 \
+  TEST_P(Suite, Jira_8_0) { RunSeedScenario("8.0.0"); }           \
+  TEST_P(Suite, Jira_8_3) { RunSeedScenario("8.3.0"); }           \
+  TEST_P(Suite, Jira_8_4) { RunSeedScenario("8.4.0"); }           \
+  TEST_P(Suite, Jira_8_5) { RunSeedScenario("8.5.0"); }           \
+  TEST_P(Suite, Jira_8_20) { RunSeedScenario("8.20.10"); }        \
+  TEST_P(Suite, Jira_9_4) { RunSeedScenario("9.4.0"); }           \
+  TEST_P(Suite, Jira_9_12) { RunSeedScenario("9.12.2"); }         \
+  TEST_P(Suite, Jira_10_3) { RunSeedScenario("10.3.1"); }

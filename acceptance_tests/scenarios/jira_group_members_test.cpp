@@ -14,11 +14,6 @@ namespace {
 
 class JiraGroupMembersDestroyTest : public JiraScenario {
  protected:
-  static tf::Value Names(const std::vector<std::string>& names) {
-    std::vector<tf::Value> items;
-    for (const auto& n : names) items.push_back(S(n));
-    return tf::Value::Set(tf::Type::String(), std::move(items));
-  }
   // Users alice, bob and carol, and the group "team" with no members, made by hand.
   void MakeUsersAndGroup() {
     AddUser("alice");
@@ -28,14 +23,7 @@ class JiraGroupMembersDestroyTest : public JiraScenario {
   }
   void SetMembers(Workspace& ws, const std::vector<std::string>& names) {
     ws.SetResource("jira_group_members", "team",
-                   {{"group", S("team")}, {"usernames", Names(names)}});
-  }
-  // The names in a set-of-strings attribute.
-  static std::set<std::string> SetOf(const tf::Value& v) {
-    std::set<std::string> out;
-    if (!v.is_known() || v.is_null()) return out;
-    for (const auto& item : v.items()) out.insert(item.as_string());
-    return out;
+                   {{"group", S("team")}, {"usernames", StringSet(names)}});
   }
 };
 
@@ -57,7 +45,7 @@ TEST_P(JiraGroupMembersDestroyTest, MemberAddedByHandThenListedIsRemovedByDestro
   EXPECT_NE(diff.find("removed_on_destroy"), std::string::npos) << diff;
   EXPECT_EQ(diff.find(".usernames"), std::string::npos) << "Jira's members already match: " << diff;
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
+  EXPECT_EQ(StringsOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"alice", "bob"}));
   EXPECT_EQ(Members("team"), (std::set<std::string>{"alice", "bob"}));
   // An import of the group now finds the same object, record included.
@@ -99,7 +87,7 @@ TEST_P(JiraGroupMembersDestroyTest, UserDroppedFromTheListIsNoLongerRemovedByDes
   SetMembers(*ws, {"alice"});
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
+  EXPECT_EQ(StringsOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"alice"}));
   // bob is added back by hand after Terraform removed him: not Terraform's to remove.
   ASSERT_TRUE(Admin().AddUserToGroup("team", "bob").ok());
@@ -128,7 +116,7 @@ TEST_P(JiraGroupMembersDestroyTest, ImportedThenDestroyedRemovesTheMembersItWasI
   SetMembers(*ws, {"alice", "bob"});
   TFJ_ASSERT_OK(ws->Import("jira_group_members", "team", "team"));
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
+  EXPECT_EQ(StringsOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"alice", "bob"}));
 
   // carol joins by hand after the import: not listed, so destroy leaves her.
@@ -151,7 +139,7 @@ TEST_P(JiraGroupMembersDestroyTest, ImportedWithMoreMembersThanListedPlansTheirR
   EXPECT_EQ(ActionOf(*ws, "jira_group_members.team"), "update");
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   EXPECT_EQ(Members("team"), (std::set<std::string>{"alice"}));
-  EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
+  EXPECT_EQ(StringsOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"alice"}));
 }
 
@@ -165,7 +153,7 @@ TEST_P(JiraGroupMembersDestroyTest, UsersCreatedInTheSameApplyAreRemovedByDestro
                     tf::Value::Set(tf::Type::String(), {Ref("jira_user.dave", "name")})}});
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
-  EXPECT_EQ(SetOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
+  EXPECT_EQ(StringsOf(ws->Attr("jira_group_members.team", "removed_on_destroy")),
             (std::set<std::string>{"dave"}));
   ws->RemoveResource("jira_group_members", "team");
   TFJ_ASSERT_OK(ws->Apply());

@@ -98,18 +98,13 @@ TEST_P(JiraNestedGroupsTest, GroupMembersMustListSubgroupMembersToo) {
   AddUser("carol");
   ASSERT_TRUE(Admin().AddUserToGroup("ldap-developers", "carol").ok());
   auto ws = NewWorkspace();
-  auto names = [](std::vector<std::string> v) {
-    std::vector<tf::Value> items;
-    for (auto& n : v) items.push_back(S(n));
-    return tf::Value::Set(tf::Type::String(), std::move(items));
-  };
   ws->SetResource("jira_group_members", "devs",
-                  {{"group", S("gitlab-developers")}, {"usernames", names({"gitlab"})}});
+                  {{"group", S("gitlab-developers")}, {"usernames", StringSet({"gitlab"})}});
   TFJ_EXPECT_ERROR_CONTAINS(ws->Apply(), "membership through a subgroup");
   EXPECT_TRUE(DirectMember("ldap-developers", "carol")) << "the subgroup is left alone";
 
   ws->SetResource("jira_group_members", "devs",
-                  {{"group", S("gitlab-developers")}, {"usernames", names({"gitlab", "carol"})}});
+                  {{"group", S("gitlab-developers")}, {"usernames", StringSet({"gitlab", "carol"})}});
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   EXPECT_TRUE(DirectMember("gitlab-developers", "gitlab"));

@@ -8,12 +8,6 @@
 namespace tfjira::scenarios {
 namespace {
 
-tf::Value Names(std::vector<std::string> names) {
-  std::vector<tf::Value> items;
-  for (auto& n : names) items.push_back(S(n));
-  return tf::Value::Set(tf::Type::String(), std::move(items));
-}
-
 bool HasDiagnosticAt(const Workspace& ws, const std::string& path) {
   for (const auto& d : ws.last_diagnostics()) {
     if (d.path && d.path->ToString() == path) return true;
@@ -160,19 +154,19 @@ TEST_P(JiraGroupMembersTest, AuthoritativeMembersDriftImportAndDestroy) {
   auto ws = NewWorkspace();
   ws->SetResource("jira_group", "g", {{"name", S("team")}});
   ws->SetResource("jira_group_members", "m",
-                  {{"group", Ref("jira_group.g", "name")}, {"usernames", Names({"alice", "bob"})}});
+                  {{"group", Ref("jira_group.g", "name")}, {"usernames", StringSet({"alice", "bob"})}});
   TFJ_ASSERT_OK(ws->Apply());
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   EXPECT_EQ(Members("team"), (std::set<std::string>{"Alice", "bob"}));
 
   // Letter case alone is no change.
   ws->SetResource("jira_group_members", "m",
-                  {{"group", Ref("jira_group.g", "name")}, {"usernames", Names({"ALICE", "Bob"})}});
+                  {{"group", Ref("jira_group.g", "name")}, {"usernames", StringSet({"ALICE", "Bob"})}});
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
 
   // In place: bob out, carol in.
   ws->SetResource("jira_group_members", "m",
-                  {{"group", Ref("jira_group.g", "name")}, {"usernames", Names({"alice", "carol"})}});
+                  {{"group", Ref("jira_group.g", "name")}, {"usernames", StringSet({"alice", "carol"})}});
   TFJ_ASSERT_OK(ws->Apply());
   EXPECT_EQ(ActionOf(*ws, "jira_group_members.m"), "update");
   EXPECT_EQ(Members("team"), (std::set<std::string>{"Alice", "carol"}));
@@ -189,7 +183,7 @@ TEST_P(JiraGroupMembersTest, AuthoritativeMembersDriftImportAndDestroy) {
   // Import into a fresh workspace, then an empty plan.
   auto fresh = NewWorkspace();
   fresh->SetResource("jira_group_members", "m",
-                     {{"group", S("team")}, {"usernames", Names({"alice", "carol"})}});
+                     {{"group", S("team")}, {"usernames", StringSet({"alice", "carol"})}});
   TFJ_ASSERT_OK(fresh->Import("jira_group_members", "m", "team"));
   TFJ_ASSERT_OK(fresh->PlanMustBeEmpty());
 
@@ -197,7 +191,7 @@ TEST_P(JiraGroupMembersTest, AuthoritativeMembersDriftImportAndDestroy) {
   ASSERT_TRUE(Admin().CreateGroup("team2").ok());
   ASSERT_TRUE(Admin().AddUserToGroup("team", "bob").ok());  // not listed: must survive destroy
   ws->SetResource("jira_group_members", "m",
-                  {{"group", S("team2")}, {"usernames", Names({"bob"})}});
+                  {{"group", S("team2")}, {"usernames", StringSet({"bob"})}});
   TFJ_ASSERT_OK(ws->Apply());
   EXPECT_EQ(ActionOf(*ws, "jira_group_members.m"), "replace");
   EXPECT_EQ(Members("team"), (std::set<std::string>{"bob"}));
@@ -221,7 +215,7 @@ TEST_P(JiraGroupMembersTest, ReadsPagesOfFiftyAndKeepsInactiveUsers) {
   off.active = false;
   ASSERT_TRUE(Admin().UpdateUser(Admin().GetUserByName("user7")->key, off).ok());
   auto ws = NewWorkspace();
-  ws->SetResource("jira_group_members", "m", {{"group", S("big")}, {"usernames", Names(names)}});
+  ws->SetResource("jira_group_members", "m", {{"group", S("big")}, {"usernames", StringSet(names)}});
   TFJ_ASSERT_OK(ws->Import("jira_group_members", "m", "big"));
   TFJ_ASSERT_OK(ws->PlanMustBeEmpty());
   EXPECT_EQ(ws->Attr("jira_group_members.m", "usernames").items().size(), 120u);
@@ -230,24 +224,24 @@ TEST_P(JiraGroupMembersTest, ReadsPagesOfFiftyAndKeepsInactiveUsers) {
 TEST_P(JiraGroupMembersTest, BadInputAndWarningWhenCombinedWithMembership) {
   auto ws = NewWorkspace();
   ws->SetResource("jira_group_members", "m",
-                  {{"group", S("no-such-group")}, {"usernames", Names({"admin"})}});
+                  {{"group", S("no-such-group")}, {"usernames", StringSet({"admin"})}});
   EXPECT_FALSE(ws->Apply().ok());
   EXPECT_TRUE(HasDiagnosticAt(*ws, "group")) << ws->last_diagnostics().ToString();
 
   ws->SetResource("jira_group_members", "m",
-                  {{"group", S("jira-software-users")}, {"usernames", Names({"admin", "nobody"})}});
+                  {{"group", S("jira-software-users")}, {"usernames", StringSet({"admin", "nobody"})}});
   EXPECT_FALSE(ws->Apply().ok());
   EXPECT_TRUE(HasDiagnosticAt(*ws, "usernames")) << ws->last_diagnostics().ToString();
 
   ws->SetResource("jira_group_members", "m",
-                  {{"group", S("jira-software-users")}, {"usernames", Names({"admin", "ADMIN"})}});
+                  {{"group", S("jira-software-users")}, {"usernames", StringSet({"admin", "ADMIN"})}});
   EXPECT_FALSE(ws->Apply().ok());
   EXPECT_TRUE(HasDiagnosticAt(*ws, "usernames")) << ws->last_diagnostics().ToString();
 
   auto both = NewWorkspace();
   ASSERT_TRUE(Admin().CreateGroup("shared").ok());
   both->SetResource("jira_group_members", "m",
-                    {{"group", S("shared")}, {"usernames", Names({"admin"})}});
+                    {{"group", S("shared")}, {"usernames", StringSet({"admin"})}});
   both->SetResource("jira_group_membership", "x", {{"group", S("Shared")}, {"username", S("admin")}});
   std::vector<tfj::harness::PlannedChange> changes;
   TFJ_ASSERT_OK(both->Plan(&changes));

@@ -61,15 +61,7 @@ class JiraVersionsTest : public JiraScenario {
   }
 };
 
-// One test per version, so that ctest can pick some of them (the lagging variants do).
-TEST_P(JiraVersionsTest, Jira_8_0) { RunSeedScenario("8.0.0"); }
-TEST_P(JiraVersionsTest, Jira_8_3) { RunSeedScenario("8.3.0"); }
-TEST_P(JiraVersionsTest, Jira_8_4) { RunSeedScenario("8.4.0"); }
-TEST_P(JiraVersionsTest, Jira_8_5) { RunSeedScenario("8.5.0"); }
-TEST_P(JiraVersionsTest, Jira_8_20) { RunSeedScenario("8.20.10"); }
-TEST_P(JiraVersionsTest, Jira_9_4) { RunSeedScenario("9.4.0"); }
-TEST_P(JiraVersionsTest, Jira_9_12) { RunSeedScenario("9.12.2"); }
-TEST_P(JiraVersionsTest, Jira_10_3) { RunSeedScenario("10.3.1"); }
+TFJ_SEED_SCENARIO_PER_JIRA_VERSION(JiraVersionsTest)
 
 TEST_P(JiraVersionsTest, JiraBefore8IsRefusedNamingTheVersion) {
   StartJira("7.13.18");
