@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "provider/jira/beast_client.h"
 #include "provider/jira/script_server.h"
@@ -232,6 +234,39 @@ TEST(ClientRateLimitTest, ClientsOfOneUserShareTheLimiterAndLogTheWait) {
     EXPECT_EQ(l.find("Rate-Limit-Secret-Pw"), std::string::npos);
   }
   EXPECT_TRUE(said);
+}
+
+// The user should see why an apply is slow: once the requests have waited
+// RateLimiter::kNoticeableWait in all, one info line names the limit, and only one.
+TEST(ClientRateLimitTest, ANoticeableWaitIsSaidOnceAtInfoLevel) {
+  Bucket bucket(2, 5);
+  ScriptServer server([&](const ScriptRequest&) { return bucket.Answer(); });
+  std::mutex mu;
+  std::vector<std::string> info;
+  ClientConfig cfg = Config(server.url());
+  cfg.log_info = [&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    info.emplace_back(l);
+  };
+  auto client = Make(cfg);
+  ASSERT_TRUE(client->GetMyself().ok());  // learns the bucket
+  // 6 callers at once against a bucket that holds 2 (its batches of 5 are cut to that): two
+  // a second, so they wait about 1, 1, 2, 2, 3 and 3 s, 12 s in all, past the 5 s that make
+  // a wait noticeable.
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] { failures += !client->GetMyself().ok(); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(bucket.refused(), 0);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_NE(info[0].find("Jira's rate limit (2 requests, then 5 every 1 s) is pacing the requests"),
+            std::string::npos)
+      << info[0];
+  EXPECT_EQ(info[0].find("Rate-Limit-Secret-Pw"), std::string::npos);
 }
 
 }  // namespace
