@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -67,6 +68,25 @@ class Bucket {
   bool started_ = false;
   Clock::time_point start_;
   int refused_ = 0;
+};
+
+// The lines a client logs at one level, from whichever thread sends the request.
+class LoggedLines {
+ public:
+  std::function<void(std::string_view)> Sink() {
+    return [this](std::string_view line) {
+      std::lock_guard<std::mutex> lock(mu_);
+      lines_.emplace_back(line);
+    };
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
 };
 
 ClientConfig Config(const std::string& url) {
@@ -211,13 +231,9 @@ TEST(ClientRateLimitTest, AWaitBeyondTheRequestTimeoutIsAClearError) {
 TEST(ClientRateLimitTest, ClientsOfOneUserShareTheLimiterAndLogTheWait) {
   Bucket bucket(2, 5);
   ScriptServer server([&](const ScriptRequest&) { return bucket.Answer(); });
-  std::mutex mu;
-  std::vector<std::string> debug;
+  LoggedLines debug;
   ClientConfig cfg = Config(server.url());
-  cfg.log = [&](std::string_view l) {
-    std::lock_guard<std::mutex> lock(mu);
-    debug.emplace_back(l);
-  };
+  cfg.log = debug.Sink();
   // Two provider configurations in one process, same Jira, same user.
   auto a = Make(cfg);
   auto b = Make(cfg);
@@ -226,9 +242,8 @@ TEST(ClientRateLimitTest, ClientsOfOneUserShareTheLimiterAndLogTheWait) {
     ASSERT_TRUE(b->GetMyself().ok());
   }
   EXPECT_EQ(bucket.refused(), 0);
-  std::lock_guard<std::mutex> lock(mu);
   bool said = false;
-  for (const auto& l : debug) {
+  for (const auto& l : debug.lines()) {
     said = said || l.find("for a token of Jira's rate limit (2 requests, then 5 every 1 s)") !=
                        std::string::npos;
     EXPECT_EQ(l.find("Rate-Limit-Secret-Pw"), std::string::npos);
@@ -241,13 +256,9 @@ TEST(ClientRateLimitTest, ClientsOfOneUserShareTheLimiterAndLogTheWait) {
 TEST(ClientRateLimitTest, ANoticeableWaitIsSaidOnceAtInfoLevel) {
   Bucket bucket(2, 5);
   ScriptServer server([&](const ScriptRequest&) { return bucket.Answer(); });
-  std::mutex mu;
-  std::vector<std::string> info;
+  LoggedLines logged;
   ClientConfig cfg = Config(server.url());
-  cfg.log_info = [&](std::string_view l) {
-    std::lock_guard<std::mutex> lock(mu);
-    info.emplace_back(l);
-  };
+  cfg.log_info = logged.Sink();
   auto client = Make(cfg);
   ASSERT_TRUE(client->GetMyself().ok());  // learns the bucket
   // 6 callers at once against a bucket that holds 2 (its batches of 5 are cut to that): two
@@ -261,7 +272,7 @@ TEST(ClientRateLimitTest, ANoticeableWaitIsSaidOnceAtInfoLevel) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(bucket.refused(), 0);
-  std::lock_guard<std::mutex> lock(mu);
+  const std::vector<std::string> info = logged.lines();
   ASSERT_EQ(info.size(), 1u);
   EXPECT_NE(info[0].find("Jira's rate limit (2 requests, then 5 every 1 s) is pacing the requests"),
             std::string::npos)
